@@ -1,0 +1,19 @@
+"""The JSON API root: one NinjaAPI, a router per app, OpenAPI at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="Satuklik API",
+    version="1",
+    urls_namespace="api",
+    description="Member self-service API for native clients and partners.",
+)
+
+
+@api.get("/ping", tags=["meta"], summary="Is the API up?")
+def ping(request):
+    return {"ok": True}
+
+
+# Each app adds its router here, e.g.:
+# api.add_router("/auth/", "satuklik.accounts.api.router")

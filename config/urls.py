@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from satuklik.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("manifest.webmanifest", core_views.manifest, name="manifest"),
+    path("sw.js", core_views.service_worker, name="service-worker"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("outbox/", include("satuklik.notifications.urls")),
+    path("providers/", include("satuklik.providers.urls")),
+    path("accounts/", include("satuklik.accounts.urls")),
+    path("policies/", include("satuklik.policies.urls")),
+    path("", include("satuklik.core.urls")),
+]
+
+admin.site.site_header = settings.BRAND["APP_NAME"] + " back office"
+admin.site.site_title = settings.BRAND["APP_NAME"]

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# The app's main sections, in bottom-bar order. A section whose page does not exist
+# yet (its URL name does not resolve) is left out, so the bar never links to a 404.
+NAVIGATION = [
+    ("core:home", _("Home"), "home"),
+    ("claims:list", _("eClaim"), "claim"),
+    ("cards:list", _("eCard"), "card"),
+    ("providers:search", _("Hospitals"), "hospital"),
+    ("accounts:profile", _("Profile"), "profile"),
+]
+
+
+def _navigation(request):
+    items = []
+    for url_name, label, icon in NAVIGATION:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"url": url, "label": label, "icon": icon, "current": current})
+    return items
+
+
+def branding(request):
+    return {
+        "brand": settings.BRAND,
+        "demo_mode": settings.DEMO_MODE,
+        "outbox_enabled": settings.NOTIFICATIONS_OUTBOX,
+        "navigation": _navigation(request),
+    }
