@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "satuklik.policies",
     "satuklik.notifications",
     "satuklik.providers",
+    "satuklik.claims",
+    "satuklik.cards",
 ]
 
 MIDDLEWARE = [
