@@ -242,6 +242,12 @@ CHANNEL_LAYERS = {
     )
 }
 
+# --- Maps (partner hospitals): any XYZ tile server; markers still show if tiles fail --
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
 # --- Branding: nothing in the code names a real insurer -------------------------------
 BRAND = {
     "APP_NAME": os.environ.get("BRAND_APP_NAME", "Satuklik"),
