@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "satuklik.core.context_processors.branding",
+                "satuklik.notifications.context_processors.inbox",
             ],
         },
     },

@@ -12,7 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("outbox/", include("satuklik.notifications.urls")),
+    path("", include("satuklik.notifications.urls")),  # /outbox/ (demo) and /notifications/
     path("providers/", include("satuklik.providers.urls")),
     path("accounts/", include("satuklik.accounts.urls")),
     path("policies/", include("satuklik.policies.urls")),

@@ -61,9 +61,17 @@ class InboxItem(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="inbox_user_created_idx")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="inbox_user_created_idx"),
+            # The unread count is shown on every page a member sees.
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="inbox_user_unread_idx"),
+        ]
         verbose_name = _("in-app notification")
         verbose_name_plural = _("in-app notifications")
 
     def __str__(self):
         return self.title
+
+    @property
+    def unread(self):
+        return self.read_at is None

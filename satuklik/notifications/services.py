@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -30,7 +31,11 @@ def message_send(
     E-mail templates: subject.txt and body.txt; SMS: sms.txt. Text is translated with
     the project's .po files, in `language` (default: the user's, else Indonesian).
     """
+    if channel not in Message.Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
     language = language or getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
     context = {"brand": settings.BRAND, **(context or {})}
     with translation.override(language):
         if channel == Message.Channel.EMAIL:
@@ -85,18 +90,26 @@ def message_deliver(*, message_id: int) -> Message:
             else:
                 gateways.send_sms(to=message.recipient, text=message.body)
         except gateways.DeliveryError as exc:
+            # The reason never holds the recipient or the text (see gateways).
             message.last_error = str(exc)[:300]
             give_up = message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
             message.status = Message.Status.FAILED if give_up else Message.Status.RETRYING
+            fields = ["status", "attempts", "last_error"]
+            if give_up:
+                # Given up: a code or link in the body will never be used; don't keep it.
+                message.body = ""
+                fields.append("body")
             # The recipient is not logged: it is personal data; the id finds it.
             logger.warning(
-                "message %s %s attempt %s failed: %s",
+                "message %s %s attempt %s/%s failed%s: %s",
                 message.pk,
                 message.template,
                 message.attempts,
+                settings.NOTIFICATIONS_MAX_ATTEMPTS,
+                ", giving up" if give_up else "",
                 message.last_error,
             )
-            message.save(update_fields=["status", "attempts", "last_error"])
+            message.save(update_fields=fields)
             return message
         message.status = Message.Status.SENT
         message.sent_at = timezone.now()
@@ -108,4 +121,27 @@ def message_deliver(*, message_id: int) -> Message:
 
 
 def inbox_notify(*, user, title: str, body: str = "", link: str = "") -> InboxItem:
-    return InboxItem.objects.create(user=user, title=title, body=body, link=link)
+    """An in-app notification for a signed-in member (shown at /notifications/).
+
+    `title` and `body` are stored as given: translate them in the member's language
+    (translation.override(user.preferred_language)) before calling. `link` is a path
+    inside the app.
+    """
+    if link and not link.startswith("/"):
+        raise ValueError("an inbox link must be a path inside the app")
+    return InboxItem.objects.create(user=user, title=title[:200], body=body, link=link)
+
+
+def inbox_item_open(*, user, item_id: int) -> InboxItem:
+    """Mark one of the user's notifications read (404 if it is not theirs) and return it."""
+    with transaction.atomic():
+        item = get_object_or_404(InboxItem.objects.select_for_update(), pk=item_id, user=user)
+        if item.read_at is None:
+            item.read_at = timezone.now()
+            item.save(update_fields=["read_at"])
+    return item
+
+
+def inbox_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read; returns how many were unread."""
+    return InboxItem.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
