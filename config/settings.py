@@ -72,7 +72,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "satuklik.accounts.middleware.SessionLifetimeMiddleware",  # idle 30 min, absolute 12 h, no-store
     "django_otp.middleware.OTPMiddleware",
+    "satuklik.core.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -136,6 +138,10 @@ else:
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+# Log in with any of a person's login names (JANERA0112, case-insensitive).
+AUTHENTICATION_BACKENDS = ["satuklik.accounts.backends.LoginNameBackend"]
+# The End User License Agreement members accept at registration (text: accounts/eula.html).
+EULA_VERSION = os.environ.get("SATUKLIK_EULA_VERSION", "2025.1")
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Argon2 first, as OWASP recommends; the others only to verify legacy hashes.
@@ -148,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "satuklik.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "satuklik.accounts.validators.ContextWordsValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60
 

@@ -74,6 +74,7 @@ __all__ = [
     "mask_email",
     "mask_phone",
     "new_flow_key",
+    "normalise_mobile",
     "otp_delivery_status",
     "otp_get_for_flow",
     "otp_issue",
@@ -181,12 +182,19 @@ def _code_hash(code: str, salt: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+def normalise_mobile(number: str) -> str:
+    """081234567890, +62 812-3456-7890, 6281234567890 -> +6281234567890 ("" if no digits)."""
+    digits = re.sub(r"\D", "", str(number or ""))
+    if not digits:
+        return ""
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return "+" + digits
+
+
 def _normalise_destination(channel: str, destination: str) -> str:
     if channel == OtpChannel.SMS:
-        digits = re.sub(r"\D", "", destination)
-        if digits.startswith("0"):
-            digits = "62" + digits[1:]
-        return digits
+        return normalise_mobile(destination)
     return destination.strip().lower()
 
 
@@ -231,10 +239,6 @@ def _hourly_sends(destination_key: str) -> int:
 def _deliver(*, challenge: OtpChallenge, code: str, destination_key: str, request=None) -> None:
     """Send the code (if there is somewhere to send it) and count the send."""
     OtpSend.objects.create(destination_key=destination_key, challenge=challenge, sent_at=challenge.sent_at)
-    if not challenge.destination:
-        # A flow with nowhere to send (an unknown username at password reset) does the
-        # same database work and renders nothing: the answer must look the same.
-        return
     context = {
         "code": code,
         "minutes": OTP_TTL_SECONDS // 60,
@@ -242,6 +246,16 @@ def _deliver(*, challenge: OtpChallenge, code: str, destination_key: str, reques
         "purpose_key": challenge.purpose,
         "name": getattr(challenge.user, "display_name", "") if challenge.user_id else "",
     }
+    if not challenge.destination:
+        # A flow with nowhere to send (an unknown username at password reset) does the
+        # same work (database rows, rendering the message) and stores nothing: the
+        # answer must look and take the same.
+        from django.template.loader import render_to_string
+
+        render_to_string(
+            f"notifications/messages/{OTP_MESSAGE_TEMPLATE}/body.txt", {**context, "brand": settings.BRAND}
+        )
+        return
     send = notifications.email_send if challenge.channel == OtpChannel.EMAIL else notifications.sms_send
     message = send(
         to=challenge.destination,

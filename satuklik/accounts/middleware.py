@@ -1,0 +1,47 @@
+"""Session lifetime: idle timeout and an absolute cap, which Django has no setting for.
+
+Idle: SESSION_COOKIE_AGE (30 minutes) with SESSION_SAVE_EVERY_REQUEST already expires
+an idle session on the server; this middleware checks it too from its own timestamp,
+so the rule holds whatever the session engine. Absolute: SESSION_ABSOLUTE_MAX_AGE
+(12 hours) after sign-in the session ends however active it is.
+
+Authenticated responses get Cache-Control: no-store (a shared computer's back button
+or a proxy must not show a member's pages after logout).
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+SESSION_STARTED_KEY = "_auth_started_at"
+SESSION_SEEN_KEY = "_auth_seen_at"
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            session = request.session
+            started = session.get(SESSION_STARTED_KEY)
+            seen = session.get(SESSION_SEEN_KEY)
+            absolute = getattr(settings, "SESSION_ABSOLUTE_MAX_AGE", 12 * 60 * 60)
+            idle = settings.SESSION_COOKIE_AGE
+            if (started is not None and now - started > absolute) or (seen is not None and now - seen > idle):
+                logout(request)
+                request.session_expired = True
+            else:
+                if started is None:
+                    session[SESSION_STARTED_KEY] = now
+                session[SESSION_SEEN_KEY] = now
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
