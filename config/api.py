@@ -17,3 +17,4 @@ def ping(request):
 
 # Each app adds its router here, e.g.:
 # api.add_router("/auth/", "satuklik.accounts.api.router")
+api.add_router("/providers", "satuklik.providers.api.router")

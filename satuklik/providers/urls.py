@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from satuklik.providers import views
 
 app_name = "providers"
-urlpatterns = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<str:code>/", views.detail, name="detail"),
+]

@@ -1,0 +1,118 @@
+"""/api/v1/providers: the public partner directory, with the search page's filters and
+nearest ordering. Public data only: no network or plan details beyond "cashless"."""
+
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+from pydantic import model_validator
+
+from satuklik.policies.models import BenefitType
+from satuklik.providers import selectors
+from satuklik.providers.models import ProviderType
+
+router = Router(tags=["providers"])
+
+ProviderTypeValue = Literal[tuple(ProviderType.values)]
+ServiceValue = Literal[tuple(BenefitType.values)]
+
+
+class ProviderQuery(Schema):
+    q: str = Field("", max_length=100, description="Part of the name; accents, case and RS/Rumah Sakit don't matter")
+    city: str = Field("", max_length=100, description="A city (exact, or the start of its name)")
+    type: ProviderTypeValue | None = Field(None, description="Provider type")
+    service: ServiceValue | None = Field(None, description="A service (benefit type) offered")
+    cashless: bool | None = Field(None, description="true: cashless partners only; false: reimbursement only")
+    lat: float | None = Field(None, ge=-90, le=90, description="Origin latitude for nearest-first ordering")
+    lng: float | None = Field(None, ge=-180, le=180, description="Origin longitude (needed with lat)")
+    page: int = Field(1, ge=1, le=1000)
+    page_size: int = Field(selectors.DEFAULT_PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
+
+    @model_validator(mode="after")
+    def both_coordinates(self):
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("lat and lng must be given together")
+        return self
+
+
+class OriginOut(Schema):
+    lat: float
+    lng: float
+    source: Literal["location", "city"] = Field(description="location: lat/lng given; city: the city's centre")
+
+
+class ProviderOut(Schema):
+    code: str
+    name: str
+    type: str
+    type_label: str
+    address: str
+    city: str
+    province: str
+    postal_code: str
+    latitude: float
+    longitude: float
+    phone: str
+    opening_hours: str
+    emergency_24h: bool
+    services: list[str]
+    cashless: bool
+    distance_km: float | None = Field(None, description="From the origin, when there is one")
+
+
+class ProviderPageOut(Schema):
+    page: int
+    page_size: int
+    has_next: bool
+    origin: OriginOut | None
+    items: list[ProviderOut]
+
+
+def _out(provider):
+    distance = getattr(provider, "distance_km", None)
+    return {
+        "code": provider.code,
+        "name": provider.name,
+        "type": provider.provider_type,
+        "type_label": str(provider.get_provider_type_display()),
+        "address": provider.address,
+        "city": provider.city,
+        "province": provider.province,
+        "postal_code": provider.postal_code,
+        "latitude": provider.latitude,
+        "longitude": provider.longitude,
+        "phone": provider.phone,
+        "opening_hours": provider.opening_hours,
+        "emergency_24h": provider.emergency_24h,
+        "services": [str(service) for service in provider.services],
+        "cashless": provider.cashless,
+        "distance_km": round(distance, 3) if distance is not None else None,
+    }
+
+
+@router.get("", response=ProviderPageOut, summary="Search partner providers", url_name="providers-list")
+def provider_list(request, query: Query[ProviderQuery]):
+    """Nearest first when lat/lng are given (or from the centre of `city`), else by name.
+    `page_size` is at most 100; bad coordinates get a 422."""
+    filters = selectors.ProviderFilters(
+        q=query.q,
+        city=query.city,
+        provider_type=query.type or "",
+        service=query.service or "",
+        cashless=query.cashless,
+        latitude=query.lat,
+        longitude=query.lng,
+    )
+    result = selectors.provider_search(filters=filters, page=query.page, page_size=query.page_size)
+    origin = result.origin
+    return {
+        "page": result.page,
+        "page_size": result.page_size,
+        "has_next": result.has_next,
+        "origin": {"lat": origin.latitude, "lng": origin.longitude, "source": origin.source} if origin else None,
+        "items": [_out(provider) for provider in result.items],
+    }
+
+
+@router.get("/{code}", response=ProviderOut, summary="One partner provider", url_name="providers-detail")
+def provider_detail(request, code: str):
+    return _out(selectors.provider_get_public(code=code))

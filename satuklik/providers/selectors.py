@@ -1,0 +1,244 @@
+"""Reads of the public provider directory: search, nearest, detail, the city list.
+
+The directory is public (no member data), so nothing here is scoped to a user; only
+active providers are ever shown.
+
+Nearest: a bounding box around the origin on the (latitude, longitude) index, ordered
+by the haversine term in SQL and widened until the requested rows all lie inside the
+circle the box was drawn around. Every point outside the box is farther than its
+radius, so the order is exact; only the rows inside the box are ever read.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Min, Q, Value
+from django.db.models.functions import Cos, Power, Sin
+from django.http import Http404
+
+from satuklik.providers.geo import (
+    MAX_RADIUS_KM,
+    bounding_box,
+    distance_from_term,
+    haversine_km,
+    haversine_term,
+)
+from satuklik.providers.models import SERVICE_FIELDS, Provider
+from satuklik.providers.text import fold, normalize_city, query_words
+
+CITIES_CACHE_KEY = "providers:cities:v1"
+# The city list changes only on import or a back-office edit (both clear the key); the
+# timeout bounds staleness across app servers with a per-process cache.
+CITIES_CACHE_SECONDS = 300
+# The first box: 2 km covers a dense city centre's 20 nearest without reading many rows.
+INITIAL_RADIUS_KM = 2.0
+MAX_WIDENINGS = 12
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    key: str
+    latitude: float
+    longitude: float
+    count: int
+
+
+@dataclass(frozen=True)
+class Origin:
+    latitude: float
+    longitude: float
+    source: str  # "location" (the member's) or "city" (the centre of the chosen city)
+    label: str = ""
+
+
+@dataclass
+class ProviderFilters:
+    q: str = ""
+    city: str = ""
+    provider_type: str = ""
+    service: str = ""
+    cashless: bool | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass
+class SearchPage:
+    items: list
+    page: int
+    page_size: int
+    has_next: bool
+    origin: Origin | None = None
+    cities: list = field(default_factory=list)  # the cities the city box resolved to
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+    @property
+    def start_index(self):
+        return (self.page - 1) * self.page_size + 1
+
+
+def provider_cities():
+    """Every city with active providers: name, key, centre (mean of its providers), count."""
+    cities = cache.get(CITIES_CACHE_KEY)
+    if cities is None:
+        rows = (
+            Provider.objects.filter(active=True)
+            .values("city_key")
+            .annotate(name=Min("city"), lat=Avg("latitude"), lng=Avg("longitude"), count=Count("id"))
+            .order_by("city_key")
+        )
+        cities = [City(row["name"], row["city_key"], row["lat"], row["lng"], row["count"]) for row in rows]
+        cache.set(CITIES_CACHE_KEY, cities, CITIES_CACHE_SECONDS)
+    return cities
+
+
+def cities_cache_clear():
+    cache.delete(CITIES_CACHE_KEY)
+
+
+def resolve_cities(text):
+    """The cities a typed city name means: an exact match, else those starting with it,
+    else those with a word starting with it ("selatan" -> Jakarta Selatan, Tangerang Selatan)."""
+    key = normalize_city(text)
+    if not key:
+        return []
+    cities = provider_cities()
+    exact = [city for city in cities if city.key == key]
+    if exact:
+        return exact
+    prefix = [city for city in cities if city.key.startswith(key)]
+    if prefix:
+        return prefix
+    return [city for city in cities if f" {key}" in f" {city.key}"]
+
+
+def _filtered(filters, city_keys):
+    qs = Provider.objects.filter(active=True)
+    for word in query_words(filters.q):
+        # search_name is already folded like the query: a case-sensitive LIKE, which the
+        # pg_trgm index on PostgreSQL serves (UPPER(...) LIKE would not).
+        qs = qs.filter(search_name__contains=word)
+    if city_keys is not None:
+        qs = qs.filter(city_key__in=city_keys)
+    if filters.provider_type:
+        qs = qs.filter(provider_type=filters.provider_type)
+    if filters.service:
+        qs = qs.filter(**{SERVICE_FIELDS[filters.service]: True})
+    if filters.cashless is not None:
+        qs = qs.filter(cashless=filters.cashless)
+    return qs
+
+
+def _haversine_term_expression(latitude, longitude):
+    """sin^2(dphi/2) + cos(phi0) cos(phi) sin^2(dlambda/2), in SQL (native on both databases)."""
+    half_rad = math.pi / 360
+    return Power(Sin((F("latitude") - Value(latitude)) * Value(half_rad)), 2) + Value(
+        math.cos(math.radians(latitude))
+    ) * Cos(F("latitude") * Value(2 * half_rad)) * Power(Sin((F("longitude") - Value(longitude)) * Value(half_rad)), 2)
+
+
+def _box_filter(latitude, longitude, radius_km):
+    box = bounding_box(latitude, longitude, radius_km)
+    condition = Q(latitude__gte=box.lat_min, latitude__lte=box.lat_max)
+    if box.lng_min is not None:
+        condition &= Q(longitude__gte=box.lng_min, longitude__lte=box.lng_max)
+    return condition
+
+
+def nearest(queryset, *, latitude, longitude, offset, limit, bounded=True):
+    """The rows of queryset ranked offset..offset+limit by distance, each with distance_km.
+
+    bounded=False orders the whole queryset at once (for small, already selective sets
+    such as one city's providers); otherwise the box widens until the answer is exact.
+    """
+    term = _haversine_term_expression(latitude, longitude)
+    need = offset + limit
+    radius = INITIAL_RADIUS_KM if bounded else MAX_RADIUS_KM
+    for _round in range(MAX_WIDENINGS):
+        qs = queryset
+        if radius < MAX_RADIUS_KM:
+            qs = qs.filter(_box_filter(latitude, longitude, radius))
+        rows = list(qs.annotate(hav=term).order_by("hav", "id")[:need])
+        circle = haversine_term(radius)
+        inside = sum(1 for row in rows if row.hav <= circle)
+        if inside >= need or radius >= MAX_RADIUS_KM:
+            break
+        # Too few inside the circle: widen in proportion to the area still missing.
+        growth = 8.0 if inside == 0 else min(8.0, max(1.5, 1.25 * math.sqrt(need / inside)))
+        radius = min(MAX_RADIUS_KM, radius * growth)
+    else:  # pragma: no cover - MAX_WIDENINGS rounds of at least x1.5 reach the whole globe
+        rows = list(queryset.annotate(hav=term).order_by("hav", "id")[:need])
+    page = rows[offset:need]
+    for row in page:
+        row.distance_km = distance_from_term(row.hav)
+    return page
+
+
+def _origin(filters, cities):
+    if filters.latitude is not None and filters.longitude is not None:
+        return Origin(filters.latitude, filters.longitude, "location")
+    if cities:
+        total = sum(city.count for city in cities)
+        lat = sum(city.latitude * city.count for city in cities) / total
+        lng = sum(city.longitude * city.count for city in cities) / total
+        label = cities[0].name if len(cities) == 1 else _common_prefix_label(cities)
+        return Origin(lat, lng, "city", label)
+    return None
+
+
+def _common_prefix_label(cities):
+    words = [city.name.split() for city in cities]
+    common = []
+    for parts in zip(*words, strict=False):
+        if len({fold(part) for part in parts}) != 1:
+            break
+        common.append(parts[0])
+    return " ".join(common) or ", ".join(city.name for city in cities[:3])
+
+
+def provider_search(*, filters, page=1, page_size=DEFAULT_PAGE_SIZE):
+    """One page of matching providers: nearest first when there is an origin (the member's
+    location, else the centre of the chosen city), by name otherwise."""
+    page = max(1, int(page))
+    page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
+    offset = (page - 1) * page_size
+    cities = resolve_cities(filters.city) if filters.city.strip() else None
+    city_keys = [city.key for city in cities] if cities is not None else None
+    if city_keys == []:
+        # A city nobody is in: no result (and no query).
+        return SearchPage([], page, page_size, False, None, [])
+    qs = _filtered(filters, city_keys)
+    origin = _origin(filters, cities)
+    if origin is not None:
+        # One city's providers are few enough to order at once; otherwise widen a box.
+        items = nearest(
+            qs,
+            latitude=origin.latitude,
+            longitude=origin.longitude,
+            offset=offset,
+            limit=page_size + 1,
+            bounded=city_keys is None,
+        )
+    else:
+        items = list(qs.order_by("name", "code")[offset : offset + page_size + 1])
+    has_next = len(items) > page_size
+    return SearchPage(items[:page_size], page, page_size, has_next, origin, cities or [])
+
+
+def provider_get_public(*, code):
+    """An active provider by its code, or 404."""
+    provider = Provider.objects.filter(active=True, code=code).first()
+    if provider is None:
+        raise Http404
+    return provider
+
+
+def distance_to(provider, *, latitude, longitude):
+    return haversine_km(latitude, longitude, provider.latitude, provider.longitude)

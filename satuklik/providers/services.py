@@ -1,0 +1,85 @@
+"""Decisions and writes about providers: what a member's plan covers at a provider, and
+keeping the directory's caches in step with its rows."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from satuklik.policies.models import BenefitItem, BenefitType
+from satuklik.providers.models import Provider
+from satuklik.providers.selectors import cities_cache_clear
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether a member can be treated cashless at a provider, and for which benefits."""
+
+    cashless: bool
+    in_network: bool
+    reason: str
+    benefit_types: list = field(default_factory=list)
+    plan: object = None
+
+    REASONS = {
+        "cashless": _("Cashless: show your eCard at registration."),
+        "no_plan": _("Your selected policy has no health benefit plan."),
+        "not_covered": _("Your coverage under the selected policy is not active today."),
+        "not_in_network": _("Not in your plan's network: pay and claim reimbursement afterwards."),
+        "reimbursement_only": _("This provider is reimbursement only: pay and claim afterwards."),
+        "no_matching_benefit": _("Your plan has no cashless benefit for the services offered here."),
+    }
+
+    @property
+    def message(self):
+        return self.REASONS[self.reason]
+
+    @property
+    def benefit_labels(self):
+        return [BenefitType(benefit).label for benefit in self.benefit_types]
+
+
+def _plan_of(member):
+    if member.plan_id:
+        return member.plan
+    if member.principal_id:
+        # A dependent listed without a plan of their own follows the principal's.
+        return member.principal.plan
+    return None
+
+
+def provider_coverage_for_member(*, provider, member):
+    """The cashless rule: the provider is a cashless partner, in network for the member's
+    plan or for the policy's holder, and the plan has cashless benefit items of a type
+    the provider offers; those types are the ones it applies to.
+
+    Two queries at most: the network membership and the plan's cashless benefit types.
+    """
+    plan = _plan_of(member)
+    if plan is None:
+        return Coverage(cashless=False, in_network=False, reason="no_plan")
+    in_network_condition = Q(network_plans=plan.pk)
+    holder_id = member.policy.holder_id
+    if holder_id:
+        in_network_condition |= Q(network_holders=holder_id)
+    in_network = Provider.objects.filter(pk=provider.pk).filter(in_network_condition).exists()
+    if not member.is_covered_on(timezone.localdate()):
+        return Coverage(cashless=False, in_network=in_network, reason="not_covered", plan=plan)
+    if not in_network:
+        return Coverage(cashless=False, in_network=False, reason="not_in_network", plan=plan)
+    if not provider.cashless:
+        return Coverage(cashless=False, in_network=True, reason="reimbursement_only", plan=plan)
+    plan_types = set(
+        BenefitItem.objects.filter(plan=plan, cashless=True).values_list("benefit_type", flat=True).distinct()
+    )
+    offered = set(provider.services)
+    benefit_types = [benefit for benefit in BenefitType if benefit in plan_types and benefit in offered]
+    if not benefit_types:
+        return Coverage(cashless=False, in_network=True, reason="no_matching_benefit", plan=plan)
+    return Coverage(cashless=True, in_network=True, reason="cashless", benefit_types=benefit_types, plan=plan)
+
+
+def providers_changed():
+    """Call after any write to providers: the city list (and its centres) is cached."""
+    cities_cache_clear()

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from satuklik.accounts.selectors import selected_member
+from satuklik.providers import selectors
+from satuklik.providers.forms import ProviderSearchForm
+from satuklik.providers.services import provider_coverage_for_member
+
+PAGE_SIZE = 20
+
+
+def _markers(result):
+    return [
+        {
+            "name": provider.name,
+            "lat": provider.latitude,
+            "lng": provider.longitude,
+            "url": reverse("providers:detail", args=[provider.code]),
+            "cashless": provider.cashless,
+        }
+        for provider in result.items
+    ]
+
+
+@require_GET
+def search(request):
+    """Rumah Sakit Rekanan: a plain GET form; htmx swaps only the results when present."""
+    form = ProviderSearchForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    result = selectors.provider_search(filters=form.filters(), page=form.page_number(), page_size=PAGE_SIZE)
+    origin = result.origin
+    context = {
+        "form": form,
+        "result": result,
+        "cities": selectors.provider_cities(),
+        "searched": form.is_bound,
+        "location_error": form.is_bound and bool({"lat", "lng", "__all__"} & set(form.errors)),
+        "map_data": {
+            "markers": _markers(result),
+            "origin": {"lat": origin.latitude, "lng": origin.longitude, "source": origin.source} if origin else None,
+        },
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "providers/_results.html" if partial else "providers/search.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def detail(request, code):
+    provider = selectors.provider_get_public(code=code)
+    member = selected_member(user=request.user)
+    coverage = provider_coverage_for_member(provider=provider, member=member) if member else None
+    form = ProviderSearchForm(request.GET or None)
+    filters = form.filters() if form.is_bound and form.is_valid() else None
+    distance_km = None
+    if filters and filters.latitude is not None:
+        distance_km = selectors.distance_to(provider, latitude=filters.latitude, longitude=filters.longitude)
+    context = {
+        "provider": provider,
+        "member": member,
+        "coverage": coverage,
+        "distance_km": distance_km,
+        "map_data": {
+            "markers": [{"name": provider.name, "lat": provider.latitude, "lng": provider.longitude}],
+            "origin": None,
+        },
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "providers/detail.html", context)
