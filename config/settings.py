@@ -272,6 +272,13 @@ BRAND = {
     "WEBSITE": os.environ.get("BRAND_WEBSITE", "https://asuransi-contoh.example"),
 }
 
+# --- eCard ----------------------------------------------------------------------------
+# Ed25519 key signing the eCard QR payloads: base64 of a 32-byte seed, e.g.
+# `python -c "import os,base64;print(base64.b64encode(os.urandom(32)).decode())"`.
+# Required in production; elsewhere, when empty, derived from SECRET_KEY so a demo
+# restart keeps its cards valid. See docs/policies.md.
+CARD_SIGNING_KEY = os.environ.get("CARD_SIGNING_KEY", "")
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

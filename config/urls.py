@@ -16,6 +16,8 @@ urlpatterns = [
     path("providers/", include("satuklik.providers.urls")),
     path("accounts/", include("satuklik.accounts.urls")),
     path("policies/", include("satuklik.policies.urls")),
+    path("cards/", include("satuklik.cards.urls")),
+    path("verify/", include("satuklik.cards.verify_urls")),
     path("", include("satuklik.core.urls")),
 ]
 

@@ -37,10 +37,6 @@ class LinkError(Exception):
         super().__init__(code)
 
 
-NO_MATCH = _(
-    "The data you entered does not match our records. Check the numbers and your date of birth "
-    "as they appear on your policy or card."
-)
 LINKED_ELSEWHERE = _(
     "This policy or membership is already linked to another account. "
     "Please contact customer service to have it moved to yours."
@@ -49,33 +45,41 @@ ALREADY_YOURS = _("This policy or membership is already linked to your account."
 ALREADY_PENDING = _("You have already asked for access to this policy; it is waiting for approval.")
 
 
-def _normalise_number(value: str) -> str:
-    return "".join(str(value or "").split()).upper()
-
-
 def member_match_for_link(
-    *, policy_type: str, policy_number: str, date_of_birth: datetime.date, participant_number: str = ""
+    *,
+    policy_type: str,
+    date_of_birth: datetime.date,
+    policy_number: str = "",
+    participant_number: str = "",
+    email: str = "",
+    contact: str = "",
 ) -> Member | None:
-    """The membership these details name, or None.
+    """The membership these details name, or None: exactly the registration rule.
 
-    Individual: policy number + the insured's date of birth (the principal insured).
-    Group and DPLK: policy number + participant number + date of birth.
-    Numbers are compared without spaces and case; every field must match.
+    Group: policy number + participant number + date of birth + the e-mail on file;
+    Individual: policy number + the insured's date of birth + e-mail or mobile on file;
+    DPLK: participant number + date of birth + e-mail or mobile on file. Only active
+    participants of policies in force, covered today (accounts.services).
     """
-    policy_number = _normalise_number(policy_number)
-    participant_number = _normalise_number(participant_number)
-    if not policy_number or date_of_birth is None:
-        return None
-    members = Member.objects.select_related("policy").filter(
-        policy__number=policy_number, policy__policy_type=policy_type, date_of_birth=date_of_birth
+    from satuklik.accounts import services
+
+    return services._registration_match(
+        services.RegistrationInput(
+            policy_type=policy_type,
+            date_of_birth=date_of_birth,
+            policy_number=policy_number or "",
+            participant_number=participant_number or "",
+            email=email or "",
+            contact=contact or "",
+        )
     )
-    if policy_type == PolicyType.INDIVIDUAL:
-        members = members.filter(relation=Member.Relation.PRINCIPAL)
-    else:
-        if not participant_number:
-            return None
-        members = members.filter(participant_number=participant_number)
-    return members.order_by("pk").first()
+
+
+def no_match_message():
+    """The neutral refusal registration gives too: nothing tells which field was wrong."""
+    from satuklik.accounts import services
+
+    return services.RegistrationMismatch().message
 
 
 def link_check(*, user, member) -> None:

@@ -67,4 +67,9 @@ def service_worker(request):
 
 
 def home(request):
+    if request.user.is_authenticated:
+        # Signed in: the main menu ("Menu Utama") of the policies app.
+        from satuklik.policies.views import main_menu
+
+        return main_menu(request)
     return render(request, "core/home.html")
