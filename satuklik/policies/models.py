@@ -330,3 +330,7 @@ class DplkContribution(TimeStampedModel):
     @property
     def total_amount(self):
         return self.employer_amount + self.employee_amount
+
+
+# The import history lives with the import code; importing it here makes it part of the app.
+from satuklik.policies.importing.models import ImportRun  # noqa: E402, F401
