@@ -33,7 +33,10 @@ CITIES_CACHE_KEY = "providers:cities:v1"
 CITIES_CACHE_SECONDS = 300
 # The first box: 2 km covers a dense city centre's 20 nearest without reading many rows.
 INITIAL_RADIUS_KM = 2.0
-MAX_WIDENINGS = 12
+# Past this radius a box no longer narrows the search in Indonesia (5,200 km across).
+WHOLE_SCAN_RADIUS_KM = 2500.0
+# Below this many active providers, ordering them all at once is cheaper than boxes.
+SMALL_DIRECTORY = 500
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -155,26 +158,33 @@ def _box_filter(latitude, longitude, radius_km):
 def nearest(queryset, *, latitude, longitude, offset, limit, bounded=True):
     """The rows of queryset ranked offset..offset+limit by distance, each with distance_km.
 
-    bounded=False orders the whole queryset at once (for small, already selective sets
-    such as one city's providers); otherwise the box widens until the answer is exact.
+    bounded=False orders the whole queryset at once (for small sets: one city's
+    providers, a small directory). Otherwise a box around the origin widens until the
+    rows asked for all lie in the circle it was drawn around:
+    - enough rows inside the circle: done (anything outside the box is farther);
+    - the box holds enough rows but some lie outside the circle: the farthest of them
+      bounds the answer, so one more box of exactly that radius finishes;
+    - the box holds too few rows: widen (x8 when empty, else by the missing area), and
+      past WHOLE_SCAN_RADIUS_KM order the whole set (a filter that rare is small).
     """
     term = _haversine_term_expression(latitude, longitude)
     need = offset + limit
     radius = INITIAL_RADIUS_KM if bounded else MAX_RADIUS_KM
-    for _round in range(MAX_WIDENINGS):
+    while True:
         qs = queryset
         if radius < MAX_RADIUS_KM:
             qs = qs.filter(_box_filter(latitude, longitude, radius))
         rows = list(qs.annotate(hav=term).order_by("hav", "id")[:need])
-        circle = haversine_term(radius)
-        inside = sum(1 for row in rows if row.hav <= circle)
-        if inside >= need or radius >= MAX_RADIUS_KM:
+        if radius >= MAX_RADIUS_KM or (len(rows) == need and rows[-1].hav <= haversine_term(radius)):
             break
-        # Too few inside the circle: widen in proportion to the area still missing.
-        growth = 8.0 if inside == 0 else min(8.0, max(1.5, 1.25 * math.sqrt(need / inside)))
-        radius = min(MAX_RADIUS_KM, radius * growth)
-    else:  # pragma: no cover - MAX_WIDENINGS rounds of at least x1.5 reach the whole globe
-        rows = list(queryset.annotate(hav=term).order_by("hav", "id")[:need])
+        if len(rows) == need:
+            # Nudged outwards so float rounding can never leave the last row on the edge.
+            radius = distance_from_term(rows[-1].hav) * 1.000001 + 0.001
+        else:
+            growth = 8.0 if not rows else min(8.0, max(2.0, 1.5 * math.sqrt(need / len(rows))))
+            radius *= growth
+        if radius >= WHOLE_SCAN_RADIUS_KM:
+            radius = MAX_RADIUS_KM
     page = rows[offset:need]
     for row in page:
         row.distance_km = distance_from_term(row.hav)
@@ -224,7 +234,7 @@ def provider_search(*, filters, page=1, page_size=DEFAULT_PAGE_SIZE):
             longitude=origin.longitude,
             offset=offset,
             limit=page_size + 1,
-            bounded=city_keys is None,
+            bounded=city_keys is None and sum(city.count for city in provider_cities()) > SMALL_DIRECTORY,
         )
     else:
         items = list(qs.order_by("name", "code")[offset : offset + page_size + 1])
