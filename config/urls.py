@@ -18,6 +18,7 @@ urlpatterns = [
     path("policies/", include("satuklik.policies.urls")),
     path("cards/", include("satuklik.cards.urls")),
     path("verify/", include("satuklik.cards.verify_urls")),
+    path("claims/", include("satuklik.claims.urls")),
     path("", include("satuklik.core.urls")),
 ]
 
