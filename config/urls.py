@@ -24,3 +24,6 @@ urlpatterns = [
 
 admin.site.site_header = settings.BRAND["APP_NAME"] + " back office"
 admin.site.site_title = settings.BRAND["APP_NAME"]
+
+# Error pages in the app's look; the 500 page renders without the database or context processors.
+handler500 = "satuklik.core.views.server_error"

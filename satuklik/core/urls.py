@@ -5,4 +5,5 @@ from satuklik.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("offline/", views.offline, name="offline"),
 ]

@@ -1,13 +1,17 @@
 import json
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 
@@ -33,20 +37,26 @@ def healthz(request):
 
 
 @require_GET
+@cache_control(max_age=60 * 60)
 def manifest(request):
+    """The PWA manifest: installable with the insurer's name, colours and icons."""
     brand = settings.BRAND
     data = {
+        "id": "/",
         "name": brand["APP_NAME"],
         "short_name": brand["APP_NAME"],
         "description": _("Your insurance policies in one app"),
-        "start_url": "/",
+        "lang": get_language(),
+        "start_url": "/?source=pwa",
         "scope": "/",
         "display": "standalone",
+        "orientation": "portrait",
         "background_color": "#ffffff",
         "theme_color": brand["PRIMARY_COLOR"],
+        "categories": ["finance", "health", "medical"],
         "icons": [
-            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
             {
                 "src": static("img/icon-maskable-512.png"),
                 "sizes": "512x512",
@@ -55,15 +65,40 @@ def manifest(request):
             },
         ],
     }
-    return HttpResponse(json.dumps(data), content_type="application/manifest+json")
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
 
 
 @require_GET
 def service_worker(request):
-    # Served from the root so its scope covers the whole app.
-    response = render(request, "core/sw.js", content_type="application/javascript")
+    # Served from the root so its scope covers the whole app; checked for updates on every load.
+    context = {
+        "shell": [
+            static("css/app.css"),
+            static("js/app.js"),
+            static("js/htmx.min.js"),
+            static("img/logo.svg"),
+            static("img/icon-192.png"),
+        ],
+        "version": settings.BRAND["APP_NAME"] + "-" + SHELL_VERSION,
+    }
+    response = render(request, "core/sw.js", context, content_type="application/javascript")
     response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
     return response
+
+
+# Bump when the offline page or the list of cached files changes: old caches are dropped.
+SHELL_VERSION = "3"
+
+
+@require_GET
+def offline(request):
+    """Shown by the service worker when a page is asked for without a network.
+
+    The service worker keeps one copy for everyone on the device, so it is rendered as
+    for a visitor: no name, no unread count, no log-out button of whoever installed it.
+    """
+    return render(request, "core/offline.html", {"user": AnonymousUser()})
 
 
 def home(request):
@@ -73,3 +108,10 @@ def home(request):
 
         return main_menu(request)
     return render(request, "core/home.html")
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    # No context processors: they may need the database that just failed.
+    template = loader.get_template(template_name)
+    return HttpResponseServerError(template.render({"brand": settings.BRAND, "request": request}))

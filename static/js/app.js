@@ -1,12 +1,41 @@
 // Small progressive enhancements; every page works without them.
-document.addEventListener("click", (event) => {
-  const opener = event.target.closest("[data-open-dialog]");
-  if (opener) {
-    const dialog = document.getElementById(opener.dataset.openDialog);
-    if (dialog && dialog.showModal) dialog.showModal();
-  }
-});
+(function () {
+  "use strict";
 
-if ("serviceWorker" in navigator) {
-  window.addEventListener("load", () => navigator.serviceWorker.register("/sw.js").catch(() => {}));
-}
+  // Dialogs: [data-open-dialog="id"] opens <dialog id="id"> as a modal. The browser moves
+  // focus into it and closes it on Escape; we give focus back to the opener when it
+  // closes and close it on a click on the backdrop.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-open-dialog]");
+    if (opener) {
+      var dialog = document.getElementById(opener.dataset.openDialog);
+      if (dialog && typeof dialog.showModal === "function" && !dialog.open) {
+        event.preventDefault();
+        dialog.returnFocusTo = opener;
+        dialog.showModal();
+      }
+      return;
+    }
+    if (event.target instanceof HTMLDialogElement && event.target.open) {
+      var box = event.target.getBoundingClientRect();
+      var inside = event.clientX >= box.left && event.clientX <= box.right &&
+        event.clientY >= box.top && event.clientY <= box.bottom;
+      if (!inside) event.target.close();
+    }
+  });
+
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (dialog instanceof HTMLDialogElement && dialog.returnFocusTo) {
+      dialog.returnFocusTo.focus();
+      dialog.returnFocusTo = null;
+    }
+  }, true);
+
+  // The installable app: the service worker keeps the shell, an offline page and the eCard.
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    });
+  }
+})();

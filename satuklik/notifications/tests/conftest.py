@@ -81,7 +81,8 @@ def sms_gateway(settings):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the loop to notice.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/v1/messages"
     settings.SMS_GATEWAY_TOKEN = "gateway-token-123"

@@ -1,17 +1,14 @@
 import factory
-from django.contrib.auth import get_user_model
 
+from satuklik.accounts.tests.factories import UserFactory as AccountUserFactory
 from satuklik.notifications.models import InboxItem, Message
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ["username"]
+class UserFactory(AccountUserFactory):
+    """An account without a membership: notifications need no policy."""
 
-    username = factory.Sequence(lambda n: f"MEMBER{n:04d}")
-    email = factory.LazyAttribute(lambda user: f"{user.username.lower()}@example.com")
-    preferred_language = "id"
+    class Params:
+        member = None
 
 
 class MessageFactory(factory.django.DjangoModelFactory):

@@ -1,36 +1,58 @@
-// Service worker: the app shell and pages the member marked for offline use
-// (the eCard) are served from cache when the network is gone.
-const CACHE = "satuklik-v1";
-const SHELL = ["/static/css/app.css", "/static/js/app.js", "/static/js/htmx.min.js", "/static/img/logo.svg"];
+{% load static %}// Service worker: the app shell and an offline page are cached at install; pages the
+// member marked for offline use (the eCard) are kept after each successful visit.
+// Anything else always comes from the network, so nobody sees a stale or someone
+// else's page.
+const CACHE = "{{ version|escapejs }}";
+const OFFLINE_URL = "{% url 'core:offline' %}";
+const SHELL = [{% for url in shell %}"{{ url|escapejs }}", {% endfor %}OFFLINE_URL];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting())
+  );
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE).map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
 });
+
+function keepForOffline(request) {
+  const url = new URL(request.url);
+  return request.headers.get("X-Offline-Cache") === "1" || url.pathname.startsWith("/cards/");
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (url.origin !== location.origin) return;
+  if (url.origin !== self.location.origin) return;
+
   if (url.pathname.startsWith("/static/")) {
+    // Cache first for the shell; other static files straight from the network.
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
     return;
   }
-  if (request.headers.get("X-Offline-Cache") === "1" || url.pathname.startsWith("/cards/")) {
-    // Network first, cache as a fallback: a card seen once stays viewable offline.
+  if (keepForOffline(request)) {
+    // Network first, the last good copy when offline: a card seen once stays viewable.
     event.respondWith(
       fetch(request).then((response) => {
-        const copy = response.clone();
-        if (response.ok) caches.open(CACHE).then((cache) => cache.put(request, copy));
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(request, copy));
+        }
         return response;
-      }).catch(() => caches.match(request))
+      }).catch(() => caches.match(request).then((hit) => hit || caches.match(OFFLINE_URL)))
     );
+    return;
+  }
+  if (request.mode === "navigate") {
+    // Pages: always the network; the offline page when there is none.
+    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL)));
   }
 });

@@ -1,0 +1,23 @@
+from django.utils.cache import add_never_cache_headers
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages for a signed-in person are never stored by the browser or a proxy.
+
+    A shared computer's back button or disk cache must not show someone's policy,
+    claims or card after they log out (ASVS 14.3). The service worker's offline copy
+    of the eCard is unaffected: the Cache API ignores HTTP caching headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
+            # Replaces any other policy with: max-age=0, no-cache, no-store, must-revalidate, private.
+            if response.has_header("Cache-Control"):
+                del response["Cache-Control"]
+            add_never_cache_headers(response)
+        return response
