@@ -112,6 +112,8 @@ class OtpPurpose(models.TextChoices):
     REGISTER = "REGISTER", _("Registration")
     PASSWORD_RESET = "PASSWORD_RESET", _("Password reset")
     LINK_POLICY = "LINK_POLICY", _("Linking a policy")
+    # eClaim: paying a claim to a bank account other than the last one used.
+    BANK_ACCOUNT = "BANK_ACCOUNT", _("Confirming a bank account")
 
 
 class OtpChannel(models.TextChoices):
