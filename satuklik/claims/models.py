@@ -179,11 +179,19 @@ class Claim(TimeStampedModel):
         related_name="+",
     )
     decision_note = models.TextField(_("decision note"), blank=True)
+    # The member's appeal (claim_appeal): what they wrote and when.
+    appeal_note = models.TextField(_("appeal note"), blank=True)
+    appealed_at = models.DateTimeField(_("appealed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-treatment_date", "-id"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
+        permissions = [
+            ("review_claim", "Can review claims (work queue, propose, request documents)"),
+            ("approve_claim", "Can approve, partly approve or reject claims"),
+            ("pay_claim", "Can mark claims paid (one by one or from a bank file)"),
+        ]
         indexes = [
             models.Index(fields=["member", "treatment_date"], name="claim_member_treatment_idx"),
             # The officers' queue: by status, oldest due first.
@@ -259,6 +267,9 @@ class ClaimItem(TimeStampedModel):
     )
     reason_note = models.CharField(_("reason note"), max_length=500, blank=True)
     officer_adjusted = models.BooleanField(_("adjusted by the officer"), default=False)
+    # The proposal's reductions in order, e.g. [{"code": "EXCESS_ROOM", "amount": 600000},
+    # {"code": "COPAY", "amount": 30000}]; reason_code keeps the main one.
+    reductions = models.JSONField(_("reductions"), default=list, blank=True)
 
     class Meta:
         ordering = ["claim", "id"]
