@@ -3,11 +3,13 @@ keeping the directory's caches in step with its rows."""
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satuklik.policies.models import BenefitItem, BenefitType
+from satuklik.providers.importing import ProviderImport, has_network_columns
 from satuklik.providers.models import Provider
 from satuklik.providers.selectors import cities_cache_clear
 
@@ -83,3 +85,17 @@ def provider_coverage_for_member(*, provider, member):
 def providers_changed():
     """Call after any write to providers: the city list (and its centres) is cached."""
     cities_cache_clear()
+
+
+def providers_import(*, file, file_name="", dry_run=False):
+    """Import a provider directory file (CSV/XLSX): all rows or none, with a report.
+
+    Keyed on the provider code, so the same file twice changes nothing. When the file
+    has network_plans/network_holders columns, each provider's network becomes what its
+    row lists; without them the networks already set are left alone.
+    """
+    importer = ProviderImport(replace_network=has_network_columns(file, file_name=file_name))
+    report = importer.run(file, file_name=file_name, dry_run=dry_run)
+    if report.ok and not dry_run:
+        transaction.on_commit(providers_changed)
+    return report
