@@ -485,8 +485,14 @@ class Column:
         return getattr(self.convert, "empty", None)
 
 
-def clean_rows(table: Table, columns: Sequence[Column], report: ImportReport) -> list[tuple[int, dict]]:
-    """Convert every cell; report bad cells and unknown or missing columns; keep the good rows."""
+def clean_rows(
+    table: Table, columns: Sequence[Column], report: ImportReport, rejected: list | None = None
+) -> list[tuple[int, dict]]:
+    """Convert every cell; report bad cells and unknown or missing columns; return the good rows.
+
+    Rows with a bad cell go to ``rejected`` (if given) with the cells that did convert,
+    so that checks can tell "refers to a bad row" from "refers to nothing".
+    """
     positions = {}
     for index, name in enumerate(table.header):
         if not name:
@@ -542,6 +548,8 @@ def clean_rows(table: Table, columns: Sequence[Column], report: ImportReport) ->
                 bad = True
         if not bad:
             good.append((line, row))
+        elif rejected is not None:
+            rejected.append((line, row))
     report.rows = count
     return good
 
@@ -559,6 +567,8 @@ class FileImport:
 
     def __init__(self):
         self.report: ImportReport | None = None
+        # Rows with a bad cell (already reported), with the cells that did convert.
+        self.rejected: list[tuple[int, dict]] = []
 
     # Hooks --------------------------------------------------------------------------
     def prepare(self, rows: list[dict]) -> None:
@@ -597,7 +607,7 @@ class FileImport:
     def _run(self, report, file, *, file_name, dry_run):
         try:
             table = read_table(file, file_name=file_name)
-            rows = clean_rows(table, self.columns, report)
+            rows = clean_rows(table, self.columns, report, self.rejected)
         except ImportFileError as exc:
             report.add_error(exc.line, "", str(exc))
             return report

@@ -361,6 +361,10 @@ class MemberImport(FileImport):
         for chunk in sql_in_chunks(plan_codes):
             self.plans.update(Plan.objects.filter(code__in=chunk).values_list("code", "policy__number"))
         self.in_file = {(row["policy_number"], row["participant_number"]): row["relation"] for row in rows}
+        # A row with a bad cell is reported already; its dependents are not reported again.
+        for _line, row in self.rejected:
+            key = (row.get("policy_number"), row.get("participant_number"))
+            self.in_file.setdefault(key, row.get("relation") or Member.Relation.PRINCIPAL)
         # Principals named by dependents but not in this file must already be members.
         wanted = {
             (row["policy_number"], row["principal_number"])

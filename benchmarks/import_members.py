@@ -1,0 +1,338 @@
+"""Benchmark: import 100,000 members through the core-data import, on SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/import_members.py [--members 100000] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
+
+Generates policyholders, policies, plans and members as CSV in a temporary folder,
+imports them through satuklik.policies.importing.services.core_file_import (parse,
+validate, upsert: the same path as the command and the upload page) into a fresh
+SQLite file and a fresh PostgreSQL database (satuklik_bench, created and dropped here),
+and times PostgreSQL's own COPY of the same member rows into a bare table (no index,
+no constraint) for comparison. Each import is timed twice: into empty tables (every
+row created) and again with the same file (every row unchanged). Writes
+benchmarks/results/import.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "import.md"
+BENCH_DB = "satuklik_bench"
+REPEATS = 3  # each measurement is repeated on a fresh database; the median is reported
+
+FIRST = ["ADI", "AGUS", "AYU", "BAMBANG", "BUDI", "CITRA", "DEWI", "DIAN", "EKO", "FITRI", "GILANG", "HENDRA",
+         "INDAH", "JOKO", "KARTIKA", "LESTARI", "MAYA", "NUR", "PUTRI", "RINA", "RIZKY", "SARI", "SITI", "TAUFIK",
+         "WAHYU", "YULI"]  # fmt: skip
+LAST = ["SANTOSO", "WIJAYA", "SAPUTRA", "RAHAYU", "HIDAYAT", "KURNIAWAN", "PRASETYO", "LESTARI", "SETIAWAN",
+        "NUGROHO", "SUSANTO", "HARAHAP", "SIREGAR", "NASUTION", "PURBA", "TANJUNG", "WIBOWO", "GUNAWAN"]  # fmt: skip
+CITIES = ["Jakarta", "Surabaya", "Bandung", "Medan", "Semarang", "Makassar", "Palembang", "Denpasar"]
+
+
+# --- Data ------------------------------------------------------------------------------
+
+
+def generate(folder: Path, members: int, seed: int = 20261124) -> dict:
+    """Write policyholders/policies/plans/members CSV files; dependents follow their principal."""
+    rng = random.Random(seed)
+    holders = max(10, members // 1000)
+    policies = max(20, members // 100)
+    with open(folder / "policyholders.csv", "w", encoding="utf-8") as out:
+        out.write("holder_code,name,address,city,phone,email\n")
+        for h in range(holders):
+            out.write(f"H{h:05d},PT {rng.choice(LAST)} {rng.choice(LAST)} {h},Jl. Merdeka {h},{rng.choice(CITIES)},"
+                      f"021-555{h:04d},hr{h}@company{h}.example\n")  # fmt: skip
+    with open(folder / "policies.csv", "w", encoding="utf-8") as out:
+        out.write("policy_number,policy_type,status,start_date,end_date,holder_code,holder_name\n")
+        for p in range(policies):
+            out.write(f"{10_000_000 + p},Group,Aktif,01/01/2026,31/12/2026,H{p % holders:05d},\n")
+    with open(folder / "plans.csv", "w", encoding="utf-8") as out:
+        out.write("plan_code;plan_name;policy_number;benefit_type;item_code;item_name;limit_amount;limit_period;"
+                  "copay_percent\n")  # fmt: skip
+        for p in range(policies):
+            for letter, room in (("A", "Rp 750.000"), ("B", "Rp 500.000")):
+                code = f"P{p}-{letter}"
+                number = 10_000_000 + p
+                out.write(f"{code};Plan {letter};{number};Rawat Inap;IP-RB;Kamar & Makan;{room};Per hari;0\n")
+                out.write(f"{code};Plan {letter};{number};Rawat Jalan;OP-GP;Dokter Umum;Rp 300.000;Per kunjungan;20%\n")
+                out.write(f"{code};Plan {letter};{number};Gigi;DE-FILL;Tambal Gigi;1.500.000;Per tahun;0\n")
+    written = 0
+    with open(folder / "members.csv", "w", encoding="utf-8") as out:
+        out.write("policy_number,participant_number,full_name,date_of_birth,gender,relation,principal_number,"
+                  "plan_code,employee_number,email,mobile,start_date,end_date,status\n")  # fmt: skip
+        number = 80_000_000
+        while written < members:
+            p = rng.randrange(policies)
+            policy = 10_000_000 + p
+            plan = f"P{p}-{rng.choice('AB')}"
+            number += 1
+            principal = number
+            last = rng.choice(LAST)
+            gender = rng.choice("FM")
+            first = rng.choice(FIRST)
+            born = datetime.date(1965, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 35))
+            out.write(f"{policy},{principal},{first} {last},{born:%d/%m/%Y},{'Wanita' if gender == 'F' else 'Pria'},"
+                      f"Karyawan,,{plan},E{principal},{first.lower()}.{last.lower()}{principal}@example.com,"
+                      f"0812{principal:08d},01/01/2026,31/12/2026,Aktif\n")  # fmt: skip
+            written += 1
+            for relation in ("Pasangan", "Anak", "Anak")[: rng.choice((0, 1, 1, 2, 3))]:
+                if written >= members:
+                    break
+                number += 1
+                born = datetime.date(1970 if relation == "Pasangan" else 2004, 1, 1) + datetime.timedelta(
+                    days=rng.randrange(365 * 20)
+                )
+                out.write(f"{policy},{number},{rng.choice(FIRST)} {last},{born:%d/%m/%Y},{rng.choice('FM')},"
+                          f"{relation},{principal},{plan},,,,01/01/2026,31/12/2026,Aktif\n")  # fmt: skip
+                written += 1
+    return {"holders": holders, "policies": policies, "plans": policies * 2, "members": written}
+
+
+# --- One backend, in its own process (Django's settings are read once) -------------------
+
+
+def child(folder: Path, repeats: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from satuklik.policies.importing.services import core_file_import
+    from satuklik.policies.models import Member
+
+    call_command("migrate", verbosity=0)
+    results = {"first": [], "again": [], "prep": []}
+    for attempt in range(repeats):
+        if attempt:
+            _empty_tables(connection)
+        started = time.perf_counter()
+        for kind in ("policyholders", "policies", "plans"):
+            report = core_file_import(kind=kind, file=folder / f"{kind}.csv")
+            assert report.ok, report.format_text()
+        results["prep"].append(time.perf_counter() - started)
+        for label in ("first", "again"):
+            started = time.perf_counter()
+            report = core_file_import(kind="members", file=folder / "members.csv")
+            elapsed = time.perf_counter() - started
+            assert report.ok, report.format_text()
+            expected = report.rows if label == "first" else 0
+            assert report.created == expected, (label, report.created, report.rows)
+            results[label].append(elapsed)
+            results["rows"] = report.rows
+    results["count"] = Member.objects.count()
+    results["vendor"] = connection.vendor
+    results["server"] = (
+        connection.cursor().connection.info.server_version
+        if connection.vendor == "postgresql"
+        else sqlite3.sqlite_version
+    )
+    print("RESULT " + json.dumps(results))
+
+
+def _empty_tables(connection):
+    tables = ["policies_member", "policies_benefititem", "policies_plan", "policies_policy", "policies_policyholder"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+            cursor.execute("VACUUM")
+
+
+def run_child(folder: Path, database_url: str, repeats: int) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder), "--repeats", str(repeats)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"benchmark child failed:\n{done.stdout}\n{done.stderr}")
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :])
+
+
+# --- PostgreSQL's own COPY ---------------------------------------------------------------
+
+
+def copy_reference(pg_url: str, members_csv: Path, repeats: int) -> dict:
+    """COPY the members file into a bare table: as a stream of the file, and row by row from Python."""
+    import csv
+
+    import psycopg
+
+    columns = ("policy_number text, participant_number text, full_name text, date_of_birth text, gender text, "
+               "relation text, principal_number text, plan_code text, employee_number text, email text, "
+               "mobile text, start_date text, end_date text, status text")  # fmt: skip
+    data = members_csv.read_bytes()
+    with open(members_csv, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    stream, by_row = [], []
+    with psycopg.connect(pg_url) as conn:
+        for _ in range(repeats):
+            for target in (stream, by_row):
+                with conn.transaction():
+                    conn.execute("DROP TABLE IF EXISTS bare_members")
+                    conn.execute(f"CREATE TABLE bare_members ({columns})")
+                started = time.perf_counter()
+                with conn.transaction(), conn.cursor() as cursor:
+                    if target is stream:
+                        with cursor.copy("COPY bare_members FROM STDIN (FORMAT csv, HEADER true)") as copy:
+                            for start in range(0, len(data), 1 << 20):
+                                copy.write(data[start : start + (1 << 20)])
+                    else:
+                        # Parse the CSV too: the import has to, so this is the fairer floor.
+                        with open(members_csv, encoding="utf-8", newline="") as handle:
+                            reader = csv.reader(handle)
+                            next(reader)
+                            with cursor.copy("COPY bare_members FROM STDIN") as copy:
+                                for row in reader:
+                                    copy.write_row(row)
+                target.append(time.perf_counter() - started)
+        count = conn.execute("SELECT count(*) FROM bare_members").fetchone()[0]
+        conn.execute("DROP TABLE bare_members")
+    assert count == len(rows)
+    return {"stream": stream, "by_row": by_row, "rows": count}
+
+
+# --- Report ------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = next(
+            int(line.split()[1]) // 1024 // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        memory = 0
+    return f"{cpu}, {os.cpu_count()} cores, {memory} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def rate(rows, seconds) -> str:
+    return f"{rows / seconds:,.0f}"
+
+
+def write_results(info: dict, sqlite: dict, pg: dict, copy: dict) -> str:
+    rows = pg["rows"]
+    median = statistics.median
+    copy_stream = rows / median(copy["stream"])
+    copy_rows = rows / median(copy["by_row"])
+    pg_first = rows / median(pg["first"])
+    pg_again = rows / median(pg["again"])
+    lines = [
+        "# Import benchmark: 100,000 members",
+        "",
+        f"Measured {datetime.date.today():%d %B %Y} by `benchmarks/import_members.py` on {machine()}; "
+        f"PostgreSQL {pg['server'] // 10000}.{pg['server'] % 100}, SQLite {sqlite['server']}.",
+        "",
+        f"Data: {info['members']:,} members (principals with 0-3 dependents each) of {info['policies']:,} group "
+        f"policies, {info['holders']:,} policyholders and {info['plans']:,} plans, as one CSV file "
+        f'({info["size_mb"]:.1f} MB). The import is `core_file_import(kind="members")`: read the CSV, convert '
+        "and check every cell and row (dates, enums, e-mail, references to policies, plans and principals, "
+        "duplicates), then upsert all-or-nothing (PostgreSQL: COPY into a temporary staging table and one "
+        "`INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE ... IS DISTINCT FROM` per pass, principals then "
+        "dependents; SQLite: `executemany` of the same upsert). Median of "
+        f"{len(pg['first'])} runs, each on freshly emptied tables.",
+        "",
+        "| what | seconds | rows/s | vs COPY (stream) | vs COPY (row by row) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| PostgreSQL COPY of the CSV file into a bare table (no index, no constraint), streamed | "
+        f"{median(copy['stream']):.2f} | {copy_stream:,.0f} | 100% | |",
+        f"| PostgreSQL COPY into the bare table, CSV parsed in Python and sent with `write_row` | "
+        f"{median(copy['by_row']):.2f} | {copy_rows:,.0f} | {copy_rows / copy_stream:.0%} | 100% |",
+        f"| **PostgreSQL import, empty tables (every row created)** | {median(pg['first']):.2f} | "
+        f"{pg_first:,.0f} | {pg_first / copy_stream:.0%} | {pg_first / copy_rows:.0%} |",
+        f"| **PostgreSQL import, same file again (every row unchanged)** | {median(pg['again']):.2f} | "
+        f"{pg_again:,.0f} | {pg_again / copy_stream:.0%} | {pg_again / copy_rows:.0%} |",
+        f"| SQLite import, empty tables | {median(sqlite['first']):.2f} | {rate(rows, median(sqlite['first']))} | | |",
+        f"| SQLite import, same file again | {median(sqlite['again']):.2f} | {rate(rows, median(sqlite['again']))} "
+        "| | |",
+        "",
+        "Runs (seconds): "
+        + "; ".join(
+            f"{name} {', '.join(f'{s:.2f}' for s in values)}"
+            for name, values in (
+                ("COPY stream", copy["stream"]),
+                ("COPY row by row", copy["by_row"]),
+                ("PostgreSQL first", pg["first"]),
+                ("PostgreSQL again", pg["again"]),
+                ("SQLite first", sqlite["first"]),
+                ("SQLite again", sqlite["again"]),
+            )
+        )
+        + ".",
+        "",
+    ]
+    text = "\n".join(lines) + "\n" + info.get("notes", "")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text)
+    return text
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=REPEATS)
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--notes", type=Path, help="a Markdown file appended to the results (the analysis)")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.repeats)
+        return
+
+    import psycopg
+
+    base = args.pg_url.rsplit("/", 1)[0]
+    bench_url = f"{base}/{BENCH_DB}"
+    with tempfile.TemporaryDirectory(prefix="satuklik-bench-") as tmp:
+        folder = Path(tmp)
+        info = generate(folder, args.members)
+        info["size_mb"] = (folder / "members.csv").stat().st_size / 1e6
+        if args.notes:
+            info["notes"] = args.notes.read_text()
+        print(f"generated {info} in {folder}", flush=True)
+        sqlite = run_child(folder, f"sqlite:///{folder / 'bench.sqlite3'}", args.repeats)
+        print("sqlite", sqlite, flush=True)
+        with psycopg.connect(args.pg_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            admin.execute(f"CREATE DATABASE {BENCH_DB}")
+        try:
+            pg = run_child(folder, bench_url, args.repeats)
+            print("postgresql", pg, flush=True)
+            copy = copy_reference(bench_url, folder / "members.csv", args.repeats)
+            print("copy", copy, flush=True)
+        finally:
+            with psycopg.connect(args.pg_url, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    print(write_results(info, sqlite, pg, copy))
+
+
+if __name__ == "__main__":
+    main()
