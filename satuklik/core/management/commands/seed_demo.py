@@ -2,7 +2,7 @@
 
     manage.py seed_demo                 # build what is missing (quick no-op when all is there)
     manage.py seed_demo --members 50    # a small data set (tests)
-    manage.py seed_demo --reset         # empty the database and build everything again
+    manage.py seed_demo --reset         # drop every table, migrate again, build everything
 
 Every builder must be idempotent and quick when its data is already there (scripts/run
 calls seed_demo on every start). A builder whose module does not exist yet is skipped.
@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from satuklik.core import roles
@@ -42,6 +42,28 @@ STAFF = [
     ("layanan", "Layanan-Pass-2026!", "Budi Layanan", roles.CUSTOMER_SERVICE, False),
     ("konten", "Konten-Pass-2026!", "Sari Konten", roles.CONTENT_EDITOR, False),
 ]
+
+
+def database_rebuild():
+    """Drop every table of the default database and migrate again: a fresh database.
+
+    Not `flush`: that empties tables but loses the reference rows that data migrations
+    wrote (claim reason codes, public holidays, ...); migrating again writes them anew.
+    """
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor, include_views=False)
+        quote = connection.ops.quote_name
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {quote(table)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        else:
+            # Deferred foreign-key checks still pending in this transaction would block DROP.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table in tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {quote(table)} CASCADE")
+    call_command("migrate", interactive=False, verbosity=0)
 
 
 def load_builder(module_name: str, function_name: str):
@@ -100,7 +122,9 @@ class Command(BaseCommand):
             help=f"group principals to invent besides the personas (default {DEFAULT_MEMBERS})",
         )
         parser.add_argument(
-            "--reset", action="store_true", help="empty the WHOLE database first, then build everything again"
+            "--reset",
+            action="store_true",
+            help="drop EVERY table of the database and migrate again first, then build everything",
         )
 
     def handle(self, *args, **options):
@@ -111,8 +135,8 @@ class Command(BaseCommand):
         verbose = options["verbosity"] > 0
         started = time.monotonic()
         if options["reset"]:
-            self.stdout.write("Emptying the database (--reset)...")
-            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("Dropping every table and migrating again (--reset)...")
+            database_rebuild()
         roles.roles_setup()
         available = {"members": options["members"], "today": timezone.localdate(), "stdout": self.stdout}
         for module_name, function_name in BUILDERS:
