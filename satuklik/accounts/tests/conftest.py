@@ -53,6 +53,11 @@ def dplk_member(db):
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["satuklik.accounts.tests.hashers.FastArgon2PasswordHasher"]
+
+
 def last_code(to):
     message = Message.objects.filter(recipient=to).order_by("-id").first()
     assert message is not None, f"nothing sent to {to}"
