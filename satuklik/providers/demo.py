@@ -256,7 +256,9 @@ def demo_providers():
     rng = random.Random(SEED)
     by_name = {city[0]: city for city in CITIES}
     rows = []
+    used = set()
     for name, city_name, lat, lng, provider_type in SIGNATURE:
+        used.add(name)
         rows.append(_provider(rng, len(rows) + 1, name, provider_type, by_name[city_name], lat, lng))
     types = [t for t, _share in TYPE_SHARES]
     shares = [share for _t, share in TYPE_SHARES]
@@ -267,6 +269,13 @@ def demo_providers():
             provider_type = rng.choices(types, shares)[0]
             lat, lng = _jitter(rng, city[2], city[3], sigma)
             name = _name(rng, provider_type, city_name)
+            for _retry in range(5):
+                if name not in used:
+                    break
+                name = _name(rng, provider_type, city_name)
+            else:
+                name = f"{name} {len(rows) + 1}"
+            used.add(name)
             rows.append(_provider(rng, len(rows) + 1, name, provider_type, city, lat, lng))
     return rows
 
