@@ -6,7 +6,7 @@ import socket
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 from django.utils import translation
 
@@ -42,16 +42,18 @@ def test_healthz_answers_ok_when_database_and_cache_answer(client):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_503_when_the_cache_is_down(client, settings):
-    # A real Redis client against a port where nothing listens.
-    settings.CACHES = {
+def test_healthz_answers_503_when_the_cache_is_down(client):
+    # A real Redis client against a port where nothing listens (restored before the
+    # shared fixtures clear the cache).
+    broken = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }
     }
-    response = client.get("/healthz")
+    with override_settings(CACHES=broken):
+        response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"
