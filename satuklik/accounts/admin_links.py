@@ -3,7 +3,8 @@ access requests (with a reason the member sees) and unlinks memberships.
 
 Decisions go through satuklik.accounts.linking (row lock, history fields, e-mail and
 in-app notification); the admin never edits a link's fields directly. Registered from
-satuklik/cards/admin.py (autodiscovered) until accounts' own admin imports this module.
+satuklik/cards/admin.py (autodiscovered after accounts.admin, whose plain PolicyLink list
+it replaces) until accounts' own admin registers this class itself.
 """
 
 from django import forms
@@ -35,6 +36,7 @@ class PolicyLinkAdmin(admin.ModelAdmin):
         "member__full_name",
     ]
     list_select_related = ["user", "member__policy", "decided_by"]
+    raw_id_fields = ["user", "member", "decided_by"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     actions = ["approve", "reject", "unlink"]
@@ -102,5 +104,10 @@ class PolicyLinkAdmin(admin.ModelAdmin):
 
 
 def register(site=admin.site):
-    if not site.is_registered(PolicyLink):
-        site.register(PolicyLink, PolicyLinkAdmin)
+    """Register (or take over) the PolicyLink admin: decisions need these actions."""
+    if site.is_registered(PolicyLink):
+        if isinstance(site._registry[PolicyLink], PolicyLinkAdmin):
+            return
+        # A plain list registered elsewhere (accounts.admin) lacks approve/reject/unlink.
+        site.unregister(PolicyLink)
+    site.register(PolicyLink, PolicyLinkAdmin)
