@@ -19,6 +19,7 @@ urlpatterns = [
     path("cards/", include("satuklik.cards.urls")),
     path("verify/", include("satuklik.cards.verify_urls")),
     path("claims/", include("satuklik.claims.urls")),
+    path("backoffice/claims/", include("satuklik.claims.urls_backoffice")),
     path("", include("satuklik.core.urls")),
 ]
 
