@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("offline/", views.offline, name="offline"),
+    path("language/", views.set_language, name="set-language"),
 ]

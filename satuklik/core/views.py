@@ -10,9 +10,10 @@ from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 
 @never_cache
@@ -99,6 +100,18 @@ def offline(request):
     for a visitor: no name, no unread count, no log-out button of whoever installed it.
     """
     return render(request, "core/offline.html", {"user": AnonymousUser()})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch (cookie, a year), also remembered on a signed-in member's
+    account so that e-mails, SMS and notifications reach them in that language."""
+    response = i18n_views.set_language(request)
+    if request.user.is_authenticated:
+        from satuklik.accounts.services import user_set_language
+
+        user_set_language(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 def home(request):

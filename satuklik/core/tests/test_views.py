@@ -160,7 +160,7 @@ def test_pages_for_visitors_may_be_cached_but_signed_in_pages_are_not_stored(cli
 
 @pytest.mark.django_db
 def test_the_language_switch_is_remembered_for_a_year(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.post("/language/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     cookie = response.cookies["django_language"]
     assert cookie.value == "en"
@@ -169,6 +169,29 @@ def test_the_language_switch_is_remembered_for_a_year(client):
     page = client.get("/").content.decode()
     assert '<html lang="en">' in page
     assert "Welcome to Satuklik" in page
+
+
+@pytest.mark.django_db
+def test_a_members_language_choice_is_kept_on_the_account_for_messages(client):
+    user = UserFactory(preferred_language="id")
+    client.force_login(user)
+
+    response = client.post("/language/", {"language": "en", "next": "/notifications/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/notifications/"
+    assert response.cookies["django_language"].value == "en"
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+    # An unknown language changes nothing.
+    client.post("/language/", {"language": "xx"})
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_needs_a_post(client):
+    assert client.get("/language/?language=en").status_code == 405
 
 
 @pytest.mark.django_db
