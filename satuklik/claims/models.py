@@ -416,7 +416,8 @@ class BankAccountUsed(models.Model):
     bank_code = models.CharField(_("bank"), max_length=16)
     account_number = models.CharField(_("account number"), max_length=34)
     holder_name = models.CharField(_("account holder"), max_length=200)
-    last_used_at = models.DateTimeField(_("last used"), default=timezone.now)
+    # When a submitted claim last named this account (None: confirmed but not used yet).
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     # When the member proved, with a fresh one-time code, that they chose this account.
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
 

@@ -223,6 +223,7 @@ class ClaimDocumentFactory(factory.django.DjangoModelFactory):
 class BankAccountUsedFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = BankAccountUsed
+        django_get_or_create = ["user", "bank_code", "account_number"]
 
     user = factory.SubFactory(UserFactory)
     bank_code = "014"
@@ -238,3 +239,86 @@ class PublicHolidayFactory(factory.django.DjangoModelFactory):
 
     date = datetime.date(2030, 1, 1)
     name = "Libur"
+
+
+# --- files for upload tests -------------------------------------------------------------
+
+
+def jpeg_bytes(*, size=(64, 48), exif_gps=True) -> bytes:
+    """A small JPEG photo, with EXIF (camera make and a GPS block) unless told otherwise."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 30, 30))
+    out = io.BytesIO()
+    if exif_gps:
+        exif = Image.Exif()
+        exif[0x010F] = "PhoneMaker"  # Make
+        exif[0x0112] = 1  # Orientation
+        exif[0x8825] = {1: "S", 2: (6.0, 12.0, 30.0)}  # GPSInfo
+        image.save(out, format="JPEG", exif=exif)
+    else:
+        image.save(out, format="JPEG")
+    return out.getvalue()
+
+
+def png_bytes(size=(32, 32)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", size, (0, 120, 200, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def heic_bytes(size=(64, 48)) -> bytes:
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 160, 40)).save(out, format="HEIF")
+    return out.getvalue()
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def ready_draft(user, *, member=None, benefit_type="OUTPATIENT", treatment_date=None, amount=300_000, documents=True):
+    """A draft made through the services, ready to submit: details, a confirmed bank account and
+    one PDF for every required document of the type. Dates default to 10 days ago."""
+    from satuklik.claims import services
+
+    member = member or user.policy_links.get().member
+    claim = services.claim_draft_create(user=user, member=member, benefit_type=benefit_type)
+    day = treatment_date or (timezone.localdate() - datetime.timedelta(days=10))
+    item = plan_item(member, benefit_type)
+    inpatient = benefit_type == "INPATIENT"
+    services.claim_details_update(
+        claim=claim,
+        user=user,
+        treatment_date=day,
+        admission_date=day if inpatient else None,
+        discharge_date=day + datetime.timedelta(days=2) if inpatient else None,
+        provider_name="Klinik Sehat Sentosa",
+        diagnosis="Demam",
+        items=[{"benefit_item": item, "amount": amount, "quantity": 1}],
+    )
+    BankAccountUsedFactory(user=user, bank_code="014", account_number="1234567890", holder_name=member.full_name)
+    services.claim_bank_set(
+        claim=claim, user=user, bank_code="014", account_number="1234567890", holder=member.full_name
+    )
+    if documents:
+        for requirement in DocumentRequirement.objects.filter(benefit_type=benefit_type, required=True, active=True):
+            services.claim_documents_add(
+                claim=claim, user=user, uploads=[upload(f"{requirement.code}.pdf", TINY_PDF)], requirement=requirement
+            )
+    claim.refresh_from_db()
+    return claim

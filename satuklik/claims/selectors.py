@@ -1,0 +1,175 @@
+"""Reads of the member side of eClaim, always scoped to the person asking.
+
+A member sees the claims of every participant linked to their account and of those
+participants' dependents (a parent claims for a child); anything else is a 404.
+"""
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from satuklik.accounts.models import PolicyLink
+from satuklik.accounts.selectors import selected_member
+from satuklik.claims.models import (
+    BankAccountUsed,
+    Claim,
+    ClaimDocument,
+    ClaimItem,
+    ClaimStatusChange,
+    DocumentRequest,
+    DocumentRequirement,
+)
+from satuklik.policies.models import BenefitItem, Member, PolicyType
+
+S = Claim.Status
+
+
+def _linked_member_ids(user):
+    """A subquery: the members linked to the user's account (active links)."""
+    return PolicyLink.objects.filter(user=user, status=PolicyLink.Status.ACTIVE).values("member_id")
+
+
+def claims_visible_to(*, user):
+    """Every claim the member may see: their participants' and those participants' dependents'."""
+    if not user.is_authenticated:
+        return Claim.objects.none()
+    linked = _linked_member_ids(user)
+    return Claim.objects.filter(Q(member_id__in=linked) | Q(member__principal_id__in=linked))
+
+
+def participants_for_claim(*, user) -> list[Member]:
+    """Who the member can claim for under the selected policy: the member and, for a
+    principal, their dependents (only participants with a plan)."""
+    member = selected_member(user=user)
+    if member is None or member.policy.policy_type != PolicyType.GROUP:
+        return []
+    people = [member]
+    if member.principal_id is None:
+        people += list(
+            Member.objects.filter(principal=member).select_related("policy", "plan").order_by("relation", "full_name")
+        )
+    return [person for person in people if person.plan_id]
+
+
+def participant_get(*, user, member_id) -> Member:
+    for person in participants_for_claim(user=user):
+        if str(person.pk) == str(member_id):
+            return person
+    raise Http404("not a participant of this member")
+
+
+def benefit_types_of(member) -> list[str]:
+    if member.plan_id is None:
+        return []
+    return sorted(set(BenefitItem.objects.filter(plan_id=member.plan_id).values_list("benefit_type", flat=True)))
+
+
+def benefit_items_for(*, member, benefit_type):
+    return BenefitItem.objects.filter(plan_id=member.plan_id, benefit_type=benefit_type).order_by("sort_order", "code")
+
+
+def claim_list_for_member(*, user):
+    """The member's claims, newest first, with what the list shows (participant) in the same query."""
+    return (
+        claims_visible_to(user=user)
+        .select_related("member")
+        .order_by(
+            # Drafts (no submission time yet) first, then the newest submission.
+            "-submitted_at",
+            "-id",
+        )
+    )
+
+
+def claim_get_for_member(*, user, claim_id) -> Claim:
+    """One of the member's claims with its items, documents, history and requests; else 404."""
+    try:
+        claim_id = int(claim_id)
+    except (TypeError, ValueError):
+        raise Http404("no such claim") from None
+    claim = (
+        claims_visible_to(user=user)
+        .select_related("member__policy", "provider", "duplicate_of", "rejection_reason_code")
+        .prefetch_related(
+            Prefetch("items", queryset=ClaimItem.objects.select_related("benefit_item", "reason_code")),
+            Prefetch("documents", queryset=ClaimDocument.objects.select_related("requirement")),
+            Prefetch("status_changes", queryset=ClaimStatusChange.objects.order_by("at", "id")),
+            Prefetch("document_requests", queryset=DocumentRequest.objects.order_by("requested_at", "id")),
+        )
+        .filter(pk=claim_id)
+        .first()
+    )
+    if claim is None:
+        raise Http404("no such claim")
+    return claim
+
+
+def document_get_for_download(*, user, document_id) -> ClaimDocument:
+    """A document for its claim's member, or for staff; 404 for anyone else."""
+    try:
+        document_id = int(document_id)
+    except (TypeError, ValueError):
+        raise Http404("no such document") from None
+    documents = ClaimDocument.objects.select_related("claim")
+    if not (user.is_authenticated and user.is_staff):
+        documents = documents.filter(claim__in=claims_visible_to(user=user))
+    document = documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404("no such document")
+    return document
+
+
+def checklist_for(*, claim) -> tuple[list[dict], list]:
+    """The document checklist of the claim's type with the documents uploaded for each line,
+    and the documents on no line of it (e.g. answering an officer's request)."""
+    requirements = list(DocumentRequirement.objects.filter(benefit_type=claim.benefit_type, active=True))
+    documents = list(claim.documents.all())
+    rows = []
+    for requirement in requirements:
+        uploaded = [doc for doc in documents if doc.requirement_id == requirement.pk]
+        rows.append({"requirement": requirement, "documents": uploaded, "done": bool(uploaded)})
+    listed = {requirement.pk for requirement in requirements}
+    others = [doc for doc in documents if doc.requirement_id not in listed]
+    return rows, others
+
+
+def bank_accounts_for(*, user):
+    """The member's bank accounts, the last used first."""
+    return BankAccountUsed.objects.filter(user=user).order_by("-last_used_at", "-verified_at", "-id")
+
+
+def last_bank_account(*, user):
+    return (
+        BankAccountUsed.objects.filter(user=user, last_used_at__isnull=False).order_by("-last_used_at", "-id").first()
+    )
+
+
+def open_document_request(claim):
+    requests = [row for row in claim.document_requests.all() if row.fulfilled_at is None]
+    return requests[-1] if requests else None
+
+
+def estimate_for(*, claim):
+    """What the plan would pay and what the member would bear, by adjudication's own rules.
+
+    Returns the adjudication Proposal (items with amount_proposed and reductions), or None
+    while the claim has no items yet.
+    """
+    from satuklik.claims.adjudication import Line, estimate_lines
+
+    items = list(claim.items.all())
+    if not items:
+        return None
+    lines = [Line(item.pk, item.benefit_item, item.amount_claimed, item.quantity) for item in items]
+    return estimate_lines(
+        member=claim.member,
+        benefit_type=claim.benefit_type,
+        treatment_date=claim.treatment_date,
+        lines=lines,
+        exclude_claim_id=claim.pk,
+    )
+
+
+def days_left_to_submit(claim, *, window=60) -> int:
+    last = claim.discharge_date or claim.treatment_date
+    return window - (timezone.localdate() - last).days
