@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -22,6 +24,11 @@ urlpatterns = [
     path("backoffice/claims/", include("satuklik.claims.urls_backoffice")),
     path("", include("satuklik.core.urls")),
 ]
+
+if os.environ.get("SATUKLIK_BENCH_FLOOR") == "1":  # benchmarks/api_load.py only: the one-query floor view
+    from benchmarks.floor import floor as bench_floor
+
+    urlpatterns.insert(0, path("bench/floor", bench_floor))
 
 admin.site.site_header = settings.BRAND["APP_NAME"] + " back office"
 admin.site.site_title = settings.BRAND["APP_NAME"]
