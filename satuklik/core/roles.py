@@ -37,12 +37,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "claims.change_claimitem",
         "claims.add_claimstatuschange",
         "claims.add_claimdocumentrequest",
-        # Custom permissions of the eClaim workflow (issue 5), when they exist.
+        # The eClaim workflow's own permissions (satuklik/claims/models.py, Claim.Meta).
         "claims.review_claim",
         "claims.approve_claim",
-        "claims.reject_claim",
         "claims.pay_claim",
-        "claims.mark_paid_claim",
         "providers.view_*",
         "accounts.view_user",
         "accounts.view_policylink",
@@ -52,9 +50,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "policies.view_*",
         "policies.add_*",
         "policies.change_*",
-        # Imports from the core system (the import engineer's custom permissions).
+        # Imports from the core system (policies.import_core_data) and of providers.
         "policies.import_*",
-        "core.import_*",
+        "providers.import_*",
         "accounts.view_user",
         "accounts.change_user",
         "accounts.view_loginname",
