@@ -23,6 +23,7 @@ from satuklik.policies.models import (
     Plan,
     Policy,
     PolicyHolder,
+    PolicyType,
 )
 
 
@@ -95,9 +96,9 @@ class PolicyAdmin(admin.ModelAdmin):
         # Show only what fits the policy type: plans for Group, details and beneficiaries for Individual.
         if obj is None:
             return self.inlines
-        if obj.policy_type == "INDIVIDUAL":
+        if obj.policy_type == PolicyType.INDIVIDUAL:
             return [IndividualPolicyInline, BeneficiaryInline]
-        if obj.policy_type == "GROUP":
+        if obj.policy_type == PolicyType.GROUP:
             return [PlanInline]
         return []
 
