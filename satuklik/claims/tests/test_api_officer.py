@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from satuklik.accounts.services import api_token_issue
 from satuklik.accounts.tests.factories import StaffUserFactory
@@ -10,6 +11,15 @@ from satuklik.claims.tests.factories import ClaimDocumentFactory, ClaimFactory, 
 from satuklik.core.roles import CLAIMS_OFFICER
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages checked here are the English msgids (the default language is Indonesian).
+    with translation.override("en"):
+        yield
+
+
 S = Claim.Status
 BASE = "/api/v1/officer/claims"
 QUEUE_QUERIES = 9

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from satuklik.accounts.tests.factories import StaffUserFactory
 from satuklik.claims.models import Claim
@@ -15,6 +15,15 @@ from satuklik.claims.tests.factories import ClaimDocumentFactory, ClaimFactory, 
 from satuklik.core.roles import CLAIMS_OFFICER
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages checked here are the English msgids (the default language is Indonesian).
+    with translation.override("en"):
+        yield
+
+
 S = Claim.Status
 QUEUE = reverse("claims-backoffice:queue")
 
@@ -31,8 +40,9 @@ def officer():
 
 
 @pytest.fixture
-def officer_client(client, officer):
+def officer_client(client, officer, settings):
     client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 

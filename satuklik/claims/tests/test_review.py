@@ -9,6 +9,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from satuklik.accounts.tests.factories import PolicyLinkFactory, StaffUserFactory
 from satuklik.claims.models import Claim, ClaimStatusChange, DocumentRequest
@@ -29,6 +30,15 @@ from satuklik.policies.models import BenefitType
 from satuklik.policies.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages checked here are the English msgids (the default language is Indonesian).
+    with translation.override("en"):
+        yield
+
+
 S = Claim.Status
 WIB = datetime.timezone(datetime.timedelta(hours=7))
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from satuklik.accounts.tests.factories import StaffUserFactory
 from satuklik.claims.models import Claim
@@ -10,6 +11,15 @@ from satuklik.claims.review import ReviewError, claim_decide, claim_start_review
 from satuklik.claims.tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages checked here are the English msgids (the default language is Indonesian).
+    with translation.override("en"):
+        yield
+
+
 S = Claim.Status
 
 
