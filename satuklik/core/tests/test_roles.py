@@ -122,3 +122,17 @@ def test_content_editor_sees_no_member_data(client, staff_user):
     client.force_login(staff_user(roles.CONTENT_EDITOR))
     assert client.get(reverse("admin:policies_member_changelist")).status_code == 403
     assert client.get(reverse("admin:notifications_message_changelist")).status_code == 403
+
+
+def test_role_groups_show_their_permissions_read_only_in_the_back_office(client, django_user_model):
+    client.force_login(django_user_model.objects.create(username="boss", is_staff=True, is_superuser=True))
+    listing = client.get(reverse("admin:auth_group_changelist"))
+    assert listing.status_code == 200
+    assert roles.CUSTOMER_SERVICE in listing.content.decode()
+
+    role = Group.objects.get(name=roles.CONTENT_EDITOR)
+    page = client.get(reverse("admin:auth_group_change", args=[role.pk])).content.decode()
+    assert 'name="permissions"' not in page  # nothing to edit: roles.py decides
+    other = Group.objects.create(name="Auditors")
+    page = client.get(reverse("admin:auth_group_change", args=[other.pk])).content.decode()
+    assert 'name="permissions"' in page
