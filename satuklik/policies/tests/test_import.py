@@ -320,6 +320,13 @@ def test_an_unreadable_file_is_reported(content, message):
     assert [e.message for e in report.errors] == [message]
 
 
+def test_a_row_with_more_cells_than_columns_is_reported():
+    csv = "holder_code,name,city\nA,PT A,Medan\nB,PT B, Tbk,Medan\nC,PT C,Padang,\n"
+    report = core_file_import(kind="policyholders", file=csv.encode(), file_name="policyholders.csv")
+    assert errors_of(report) == [(3, "", "the row has more cells than the header has columns")]
+    assert not PolicyHolder.objects.exists()
+
+
 def test_a_fake_xlsx_is_reported():
     report = core_file_import(kind="policyholders", file=b"PK\x03\x04garbage", file_name="x.xlsx")
     assert [e.message for e in report.errors] == ["The file is not a valid XLSX workbook."]
