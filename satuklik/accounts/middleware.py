@@ -41,7 +41,11 @@ class SessionLifetimeMiddleware:
                 session[SESSION_SEEN_KEY] = now
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response:
-            add_never_cache_headers(response)
-            patch_cache_control(response, no_store=True, private=True)
+        if user is not None and user.is_authenticated:
+            if hasattr(request, "session") and SESSION_STARTED_KEY not in request.session:
+                # Just signed in (login() ran in the view): the 12 hours start now.
+                request.session[SESSION_STARTED_KEY] = request.session[SESSION_SEEN_KEY] = time.time()
+            if "Cache-Control" not in response:
+                add_never_cache_headers(response)
+                patch_cache_control(response, no_store=True, private=True)
         return response

@@ -32,6 +32,7 @@ The screen: include "accounts/partials/otp_form.html" with the context from
 import hashlib
 import hmac
 import logging
+import math
 import re
 import secrets
 import uuid
@@ -570,12 +571,19 @@ def otp_screen_context(
     if show_destination is None:
         show_destination = challenge.purpose != OtpPurpose.PASSWORD_RESET
     now = timezone.now()
-    seconds_left = max(0, int((challenge.expires_at - now).total_seconds()))
-    resend_in = max(0, int(OTP_RESEND_COOLDOWN_SECONDS - (now - challenge.sent_at).total_seconds()))
+    seconds_left = max(0, math.ceil((challenge.expires_at - now).total_seconds()))
+    resend_in = max(0, math.ceil(OTP_RESEND_COOLDOWN_SECONDS - (now - challenge.sent_at).total_seconds()))
     other_channel = ""
     if challenge.alternate_destination:
         other_channel = OtpChannel.SMS if challenge.channel == OtpChannel.EMAIL else OtpChannel.EMAIL
     status = otp_delivery_status(challenge=challenge, request=request)
+    poll = status == "pending"
+    if not show_destination and status != "failed":
+        # Password reset: a code on its way and a code never sent (unknown username) must
+        # look alike, so both read "sent" and both poll for the first minute (a refused
+        # send still shows up as a failure).
+        status = "delivered"
+        poll = (now - challenge.sent_at).total_seconds() < OTP_RESEND_COOLDOWN_SECONDS
     return {
         "challenge": challenge,
         "challenge_id": str(challenge.public_id),
@@ -595,6 +603,7 @@ def otp_screen_context(
         "next_url": next_url,
         "error": error,
         "status": status,
+        "poll": poll,
         "used": bool(challenge.used_at),
         "voided": bool(challenge.voided_at),
         "digits": OTP_DIGITS,

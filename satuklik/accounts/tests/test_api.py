@@ -1,0 +1,209 @@
+"""/api/v1/auth/: the mobile app's registration, login, tokens and password flows."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from satuklik.accounts.models import ApiToken, SecurityEvent
+from satuklik.accounts.tests.conftest import last_code
+from satuklik.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/auth"
+NEW = "nasi goreng kambing pedas"
+
+
+def post(client, path, body=None, token=None, ip="10.0.0.1"):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.post(f"{API}{path}", body or {}, content_type="application/json", REMOTE_ADDR=ip, **headers)
+
+
+def get(client, path, token=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.get(f"{API}{path}", **headers)
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="JANERA0112", email="jane.railey@example.com")
+
+
+def _login(client, username="JANERA0112", password=DEFAULT_PASSWORD, ip="10.0.0.1"):
+    return post(client, "/login", {"username": username, "password": password, "device_name": "Pixel"}, ip=ip)
+
+
+def test_group_registration_through_the_api(client, jane):
+    eula = get(client, "/eula").json()
+    start = post(
+        client,
+        "/register/start",
+        {
+            "policy_type": "GROUP",
+            "policy_number": "12345678",
+            "participant_number": "87654321",
+            "date_of_birth": "1990-12-01",
+            "email": "jane.railey@example.com",
+        },
+    )
+    assert start.status_code == 200 and start.json()["step"] == "eula"
+    key = start.json()["flow_key"]
+    accepted = post(client, "/register/eula", {"flow_key": key, "eula_version": eula["version"], "accept": True})
+    body = accepted.json()
+    assert body["step"] == "otp" and body["otp"]["destination"] == "ja***@e***.com"
+    assert body["otp"]["expires_in"] == 120 and body["otp"]["resend_in"] == 60 and not body["otp"]["other_channel"]
+    verified = post(client, "/register/verify", {"flow_key": key, "code": last_code("jane.railey@example.com")})
+    assert verified.json()["username"] == "JANERA0112" and verified.json()["outcome"] == "created"
+    done = post(client, "/register/password", {"flow_key": key, "password1": NEW, "password2": NEW})
+    assert done.status_code == 200
+    me = get(client, "/me", token=done.json()["token"])
+    assert me.json()["username"] == "JANERA0112" and me.json()["email"] == "ja***@e***.com"
+
+
+def test_registration_mismatch_is_neutral(client, jane):
+    response = post(
+        client,
+        "/register/start",
+        {
+            "policy_type": "GROUP",
+            "policy_number": "12345678",
+            "participant_number": "87654321",
+            "date_of_birth": "1990-12-02",
+            "email": "jane.railey@example.com",
+        },
+    )
+    assert response.status_code == 400 and response.json()["code"] == "data_mismatch"
+
+
+def test_wrong_flow_key_and_old_eula_are_refused(client, jane):
+    assert post(client, "/register/eula", {"flow_key": "nope", "eula_version": "x", "accept": True}).status_code == 400
+    start = post(
+        client,
+        "/register/start",
+        {
+            "policy_type": "GROUP",
+            "policy_number": "12345678",
+            "participant_number": "87654321",
+            "date_of_birth": "1990-12-01",
+            "email": "jane.railey@example.com",
+        },
+    ).json()
+    old = post(client, "/register/eula", {"flow_key": start["flow_key"], "eula_version": "0.1", "accept": True})
+    assert old.status_code == 400 and old.json()["code"] == "eula_not_accepted"
+
+
+def test_login_gives_a_token_that_works_until_it_expires(client, member):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        response = _login(client)
+        assert response.status_code == 200
+        token = response.json()["token"]
+        assert len(token) >= 43 and response.json()["token_type"] == "Bearer"
+        stored = ApiToken.objects.get()
+        assert stored.key_hash != token and token not in stored.key_hash and stored.name == "Pixel"
+        assert get(client, "/me", token=token).status_code == 200
+    with time_machine.travel(start + timedelta(days=29, hours=23), tick=False):
+        assert get(client, "/me", token=token).status_code == 200
+    with time_machine.travel(start + timedelta(days=30, seconds=1), tick=False):
+        assert get(client, "/me", token=token).status_code == 401
+
+
+def test_unknown_and_known_usernames_get_the_same_401(client, member):
+    wrong = _login(client, password="wrong")
+    unknown = _login(client, username="NOBODY0101", password="wrong")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+
+
+def test_api_lockout_is_the_same_as_the_web(client, member):
+    for _ in range(5):
+        _login(client, password="wrong")
+    locked = _login(client)
+    assert locked.status_code == 429 and locked.json()["code"] == "login_locked" and locked.json()["retry_after"]
+    # The web login from the same address is locked too (one counter for both).
+    web = Client().post(
+        "/accounts/login/", {"username": "JANERA0112", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert web.status_code == 429
+
+
+def test_logout_revokes_the_token(client, member):
+    token = _login(client).json()["token"]
+    assert post(client, "/logout", token=token).status_code == 204
+    assert get(client, "/me", token=token).status_code == 401
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.TOKEN_REVOKED).exists()
+
+
+def test_password_change_revokes_every_token_and_returns_a_new_one(client, member):
+    phone = _login(client).json()["token"]
+    tablet = _login(client).json()["token"]
+    response = post(
+        client,
+        "/password/change",
+        {"current_password": DEFAULT_PASSWORD, "password1": NEW, "password2": NEW},
+        token=phone,
+    )
+    assert response.status_code == 200
+    assert get(client, "/me", token=phone).status_code == 401
+    assert get(client, "/me", token=tablet).status_code == 401
+    assert get(client, "/me", token=response.json()["token"]).status_code == 200
+
+
+def test_logout_everywhere_revokes_tokens_and_sessions(member):
+    api, browser = Client(), Client()
+    token = _login(api).json()["token"]
+    browser.force_login(member)
+    assert post(api, "/logout-everywhere", token=token).status_code == 204
+    assert get(api, "/me", token=token).status_code == 401
+    assert browser.get("/accounts/profile/").status_code == 302
+
+
+def test_me_accepts_the_web_session(client, member):
+    client.force_login(member)
+    assert get(client, "/me").json()["username"] == "JANERA0112"
+    assert Client().get(f"{API}/me").status_code == 401
+
+
+def test_forgot_password_through_the_api(client, member):
+    known = post(client, "/password-reset/start", {"username": "janera0112"})
+    unknown = post(client, "/password-reset/start", {"username": "NOBODY0101"})
+    assert known.status_code == unknown.status_code == 200
+    strip = lambda body: {**body, "flow_key": "", "otp": {**body["otp"], "challenge_id": ""}}  # noqa: E731
+    assert strip(known.json()) == strip(unknown.json())
+    key = known.json()["flow_key"]
+    verified = post(client, "/password-reset/verify", {"flow_key": key, "code": last_code(member.email)})
+    assert verified.json()["step"] == "password"
+    done = post(client, "/password-reset/complete", {"flow_key": key, "password1": NEW, "password2": NEW})
+    assert done.status_code == 204
+    assert _login(client, password=NEW).status_code == 200
+
+
+def test_otp_resend_and_status(client, member):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        body = post(client, "/password-reset/start", {"username": "JANERA0112"}).json()
+        ref = {"flow_key": body["flow_key"], "challenge_id": body["otp"]["challenge_id"]}
+        too_soon = post(client, "/otp/resend", ref)
+        assert too_soon.status_code == 429 and too_soon.json()["code"] == "otp_resend_too_soon"
+        assert post(client, "/otp/status", ref).json()["delivery"] == "delivered"
+        assert post(client, "/otp/status", {**ref, "flow_key": "other"}).status_code == 400
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert post(client, "/otp/resend", ref).json()["resend_in"] == 60
+
+
+def test_auth_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/register/start",
+        "/register/verify",
+        "/login",
+        "/logout",
+        "/me",
+        "/password-reset/start",
+        "/otp/resend",
+        "/password/change",
+    ):
+        assert f"{API}{path}" in paths
