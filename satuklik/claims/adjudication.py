@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from satuklik.core.money import format_rupiah
 from satuklik.policies.benefits import add_months, policy_year_bounds, yearly_limit_of
-from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod, Policy
+from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod, Member, Policy
 
 
 class Reason:
@@ -160,13 +160,25 @@ def is_room(item: BenefitItem) -> bool:
 
 def coverage_active(*, member, policy, on_date: datetime.date) -> bool:
     """The participant was covered on that day, under a policy in force that day."""
-    if not member.is_covered_on(on_date):
+    return _covered(
+        member_status=member.status,
+        member_start=member.start_date,
+        member_end=member.end_date,
+        policy_status=policy.status,
+        policy_start=policy.start_date,
+        policy_end=policy.end_date,
+        on_date=on_date,
+    )
+
+
+def _covered(*, member_status, member_start, member_end, policy_status, policy_start, policy_end, on_date) -> bool:
+    if member_status != Member.Status.ACTIVE or on_date < member_start or (member_end and on_date > member_end):
         return False
-    if policy.status in (Policy.Status.LAPSED, Policy.Status.TERMINATED) and (
-        policy.end_date is None or on_date > policy.end_date
+    if policy_status in (Policy.Status.LAPSED, Policy.Status.TERMINATED) and (
+        policy_end is None or on_date > policy_end
     ):
         return False
-    return policy.start_date <= on_date and (policy.end_date is None or on_date <= policy.end_date)
+    return policy_start <= on_date and (policy_end is None or on_date <= policy_end)
 
 
 class _Step:
@@ -396,16 +408,16 @@ def _chunks(values, size=CHUNK):
         yield values[start : start + size]
 
 
-def _uses_by_member(members_dates: dict[int, list[datetime.date]], exclude_claim_ids: set[int]):
-    """{member_id: {benefit_item_id: [Use]}} for the members' decided claims near the dates."""
+def _uses_by_member(members_dates: dict[int, list[datetime.date]], exclude_claim_ids: set[int], *, reach_days=366):
+    """{member_id: {benefit_item_id: [Use]}}: the members' decided claims within `reach_days`
+    of the dates (a policy year or the longest count window either side)."""
     from satuklik.claims.models import USAGE_STATUSES, ClaimItem
 
     if not members_dates:
         return {}
     all_dates = [day for days in members_dates.values() for day in days]
-    # Generous bounds: a policy year or a count window (at most a few years) either side.
-    earliest = min(all_dates) - datetime.timedelta(days=366 * 6)
-    latest = max(all_dates) + datetime.timedelta(days=366 * 6)
+    earliest = min(all_dates) - datetime.timedelta(days=reach_days)
+    latest = max(all_dates) + datetime.timedelta(days=reach_days)
     result: dict[int, dict[int, list[Use]]] = defaultdict(lambda: defaultdict(list))
     for member_ids in _chunks(members_dates):
         rows = ClaimItem.objects.filter(
@@ -423,58 +435,97 @@ def _uses_by_member(members_dates: dict[int, list[datetime.date]], exclude_claim
     return result
 
 
-def _plan_types(plan_ids) -> dict[int, set[str]]:
-    types: dict[int, set[str]] = defaultdict(set)
-    for plan_ids_chunk in _chunks(plan_ids):
-        for plan_id, benefit_type in (
-            BenefitItem.objects.filter(plan_id__in=plan_ids_chunk).values_list("plan_id", "benefit_type").distinct()
-        ):
-            types[plan_id].add(benefit_type)
-    return types
+def _reach_days(items) -> int:
+    """How far from a treatment date earlier uses can matter: the policy year, or the longest count window."""
+    months = max([item.count_period_months or 0 for item in items] + [12])
+    return months * 31 + 1
+
+
+def _benefit_items(plan_ids, extra_item_ids=()) -> dict[int, BenefitItem]:
+    """The plans' benefit items (and any other claimed ones) by id, each loaded once."""
+    items: dict[int, BenefitItem] = {}
+    for chunk in _chunks(plan_ids):
+        items.update((item.pk, item) for item in BenefitItem.objects.filter(plan_id__in=chunk))
+    missing = set(extra_item_ids) - set(items)
+    for chunk in _chunks(missing):
+        items.update((item.pk, item) for item in BenefitItem.objects.filter(pk__in=chunk))
+    return items
+
+
+CLAIM_FIELDS = (
+    "pk",
+    "benefit_type",
+    "treatment_date",
+    "member_id",
+    "member__plan_id",
+    "member__start_date",
+    "member__end_date",
+    "member__status",
+    "member__policy__start_date",
+    "member__policy__end_date",
+    "member__policy__status",
+)
 
 
 def adjudicate_claims(claims) -> dict[int, Proposal]:
     """Proposals for many saved claims: {claim id: Proposal}.
 
-    Queries: the claims with participant and policy, their items with benefit items, the
-    plans' benefit types, and the participants' earlier uses - each in chunks of 2,000
-    ids, never one per claim.
+    Queries, in chunks of 2,000 ids, never one per claim: the claims with their
+    participant's and policy's dates (plain values), their items, the plans' benefit
+    items, the participants' decided claims around the treatment dates.
     """
     from satuklik.claims.models import Claim, ClaimItem
 
     ids = [claim.pk if isinstance(claim, Claim) else int(claim) for claim in claims]
     if not ids:
         return {}
-    loaded: dict[int, Claim] = {}
-    lines: dict[int, list[Line]] = defaultdict(list)
+    rows: dict[int, tuple] = {}
+    item_rows: dict[int, list[tuple]] = defaultdict(list)
     for chunk in _chunks(ids):
-        for claim in Claim.objects.filter(pk__in=chunk).select_related("member__policy"):
-            loaded[claim.pk] = claim
-        for item in (
-            ClaimItem.objects.filter(claim_id__in=chunk).select_related("benefit_item").order_by("claim_id", "id")
+        rows.update((row[0], row) for row in Claim.objects.filter(pk__in=chunk).values_list(*CLAIM_FIELDS))
+        for claim_id, *row in (
+            ClaimItem.objects.filter(claim_id__in=chunk)
+            .order_by("claim_id", "id")
+            .values_list("claim_id", "pk", "benefit_item_id", "amount_claimed", "quantity")
         ):
-            lines[item.claim_id].append(Line(item.pk, item.benefit_item, item.amount_claimed, item.quantity))
+            item_rows[claim_id].append(row)
+    plan_ids = {row[4] for row in rows.values() if row[4]}
+    claimed_item_ids = {row[1] for lines in item_rows.values() for row in lines}
+    benefit_items = _benefit_items(plan_ids, claimed_item_ids)
+    plan_types: dict[int, set[str]] = defaultdict(set)
+    for item in benefit_items.values():
+        plan_types[item.plan_id].add(item.benefit_type)
     members_dates: dict[int, list[datetime.date]] = defaultdict(list)
-    for claim in loaded.values():
-        members_dates[claim.member_id].append(claim.treatment_date)
-    uses = _uses_by_member(members_dates, exclude_claim_ids=set(loaded))
-    plan_types = _plan_types({claim.member.plan_id for claim in loaded.values() if claim.member.plan_id})
+    for row in rows.values():
+        members_dates[row[3]].append(row[2])
+    uses = _uses_by_member(members_dates, set(rows), reach_days=_reach_days(benefit_items.values()))
     result = {}
     for pk in ids:
-        claim = loaded.get(pk)
-        if claim is None:
+        row = rows.get(pk)
+        if row is None:
             continue
-        member = claim.member
+        _pk, benefit_type, treated_on, member_id, plan_id, start, end, status, p_start, p_end, p_status = row
         result[pk] = adjudicate_lines(
-            lines=lines[pk],
-            benefit_type=claim.benefit_type,
-            treatment_date=claim.treatment_date,
-            member_start=member.start_date,
-            plan_id=member.plan_id,
-            plan_benefit_types=plan_types.get(member.plan_id, set()),
-            policy_start=member.policy.start_date,
-            covered=coverage_active(member=member, policy=member.policy, on_date=claim.treatment_date),
-            uses=uses.get(member.pk, {}),
+            lines=[
+                Line(item_pk, benefit_items[item_id], claimed, quantity)
+                for item_pk, item_id, claimed, quantity in item_rows[pk]
+            ],
+            benefit_type=benefit_type,
+            treatment_date=treated_on,
+            member_start=start,
+            plan_id=plan_id,
+            plan_benefit_types=plan_types.get(plan_id, set()),
+            policy_start=p_start,
+            covered=_covered(
+                member_status=status,
+                member_start=start,
+                member_end=end,
+                policy_status=p_status,
+                policy_start=p_start,
+                policy_end=p_end,
+                on_date=treated_on,
+            ),
+            uses=uses.get(member_id, {}),
             claim_id=pk,
         )
     return result
@@ -489,17 +540,19 @@ def estimate_lines(
     *, member, benefit_type: str, treatment_date: datetime.date, lines: list[Line], exclude_claim_id=None
 ) -> Proposal:
     """The same rules for lines not saved yet (the member's review step before "Submit Claim")."""
+    plan_items = _benefit_items([member.plan_id]) if member.plan_id else {}
     uses = _uses_by_member(
-        {member.pk: [treatment_date]}, exclude_claim_ids={exclude_claim_id} if exclude_claim_id else set()
+        {member.pk: [treatment_date]},
+        {exclude_claim_id} if exclude_claim_id else set(),
+        reach_days=_reach_days(plan_items.values()),
     )
-    plan_types = _plan_types([member.plan_id]) if member.plan_id else {}
     return adjudicate_lines(
         lines=lines,
         benefit_type=benefit_type,
         treatment_date=treatment_date,
         member_start=member.start_date,
         plan_id=member.plan_id,
-        plan_benefit_types=plan_types.get(member.plan_id, set()),
+        plan_benefit_types={item.benefit_type for item in plan_items.values()},
         policy_start=member.policy.start_date,
         covered=coverage_active(member=member, policy=member.policy, on_date=treatment_date),
         uses=uses.get(member.pk, {}),

@@ -121,8 +121,8 @@ def test_a_batch_costs_the_same_queries_for_3_or_30_claims(member, django_assert
     )
     others = [MemberFactory(policy=member.policy, plan=member.plan) for _ in range(3)]
     claims = [claim_with(m, [(gp, 100_000, None, 1)], on=D(2025, 5, 5)) for m in [member, *others] for _ in range(8)]
-    # 4 queries: the claims with participant and policy, their items with benefit items,
-    # the plans' benefit types, the participants' earlier uses.
+    # 4 queries: the claims with their participant's and policy's dates, their items, the
+    # plans' benefit items, the participants' decided claims around the treatment dates.
     with django_assert_num_queries(4):
         few = adjudicate_claims(claims[:3])
     with django_assert_num_queries(4):
