@@ -77,6 +77,9 @@ ENDPOINTS = [
     Endpoint("cards.list", "/api/v1/cards", "rizky", "eCards with signed QR payloads"),
     Endpoint("claims.list", "/api/v1/claims", "rizky"),
     Endpoint("claims.participants", "/api/v1/claims/participants", "rizky"),
+    Endpoint(
+        "claims.officer_queue", "/api/v1/officer/claims/?status=all", "klaim", "officers' work queue (demo staff)"
+    ),
     Endpoint("providers.search", "/api/v1/providers?city=Jakarta+Selatan", None, "partner hospitals in a city"),
     Endpoint("providers.nearest", "/api/v1/providers?lat=-6.2255&lng=106.8020", None, "nearest partner hospitals"),
     # TODO(later issues): add the member-facing endpoints you build, e.g.
@@ -424,7 +427,10 @@ def main():
     import django
 
     django.setup()  # only to read the personas' credentials from satuklik.policies.demo
+    from satuklik.core.management.commands.seed_demo import STAFF  # the demo claims officer "klaim" too
     from satuklik.policies.demo import PERSONAS_BY_KEY
+
+    PERSONAS_BY_KEY = {**PERSONAS_BY_KEY, **{u: {"key": u, "username": u, "password": p} for u, p, *_ in STAFF}}
 
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
