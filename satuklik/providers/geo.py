@@ -14,13 +14,19 @@ EARTH_RADIUS_KM = 6371.0088
 MAX_RADIUS_KM = math.pi * EARTH_RADIUS_KM
 
 
-def haversine_km(lat1, lng1, lat2, lng2):
-    """Great-circle distance in km between two points given in degrees."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+def haversine_term_between(lat1, lng1, lat2, lng2):
+    """The haversine term a of two points in degrees (distance = 2R asin(sqrt(a)))."""
     half_dphi = math.radians(lat2 - lat1) / 2
     half_dlambda = math.radians(lng2 - lng1) / 2
-    a = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return (
+        math.sin(half_dphi) ** 2
+        + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(half_dlambda) ** 2
+    )
+
+
+def haversine_km(lat1, lng1, lat2, lng2):
+    """Great-circle distance in km between two points given in degrees."""
+    return distance_from_term(haversine_term_between(lat1, lng1, lat2, lng2))
 
 
 def haversine_term(radius_km):

@@ -208,7 +208,7 @@ class ProviderImport(FileImport):
     def write(self, rows):
         counts = self.upsert_into(PROVIDERS, rows, {"code": "provider_code", "provider_type": "type"})
         if self.replace_network:
-            self.report.tables[_("network")] = self._write_network(rows)
+            self.report.tables["network"] = self._write_network(rows)
         return counts
 
     def _write_network(self, rows):

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Min, Q, Value
-from django.db.models.functions import Cos, Power, Sin
+from django.db.models import Avg, Count, FloatField, Min, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from satuklik.providers.geo import (
@@ -23,6 +23,7 @@ from satuklik.providers.geo import (
     distance_from_term,
     haversine_km,
     haversine_term,
+    haversine_term_between,
 )
 from satuklik.providers.models import SERVICE_FIELDS, Provider
 from satuklik.providers.text import fold, normalize_city, query_words
@@ -139,12 +140,16 @@ def _filtered(filters, city_keys):
     return qs
 
 
-def _haversine_term_expression(latitude, longitude):
-    """sin^2(dphi/2) + cos(phi0) cos(phi) sin^2(dlambda/2), in SQL (native on both databases)."""
-    half_rad = math.pi / 360
-    return Power(Sin((F("latitude") - Value(latitude)) * Value(half_rad)), 2) + Value(
-        math.cos(math.radians(latitude))
-    ) * Cos(F("latitude") * Value(2 * half_rad)) * Power(Sin((F("longitude") - Value(longitude)) * Value(half_rad)), 2)
+def _haversine_term_sql(latitude, longitude):
+    """sin^2(dphi/2) + cos(phi0) cos(phi) sin^2(dlambda/2) in SQL (native functions on both
+    databases). Raw SQL: an expression tree of a dozen nodes costs more to compile than
+    the query takes to run."""
+    half = math.pi / 360
+    return RawSQL(
+        'POWER(SIN(("latitude" - %s) * %s), 2) + %s * COS("latitude" * %s) * POWER(SIN(("longitude" - %s) * %s), 2)',
+        (latitude, half, math.cos(math.radians(latitude)), 2 * half, longitude, half),
+        output_field=FloatField(),
+    )
 
 
 def _box_filter(latitude, longitude, radius_km):
@@ -167,14 +172,21 @@ def nearest(queryset, *, latitude, longitude, offset, limit, bounded=True):
     - the box holds too few rows: widen (x8 when empty, else by the missing area), and
       past WHOLE_SCAN_RADIUS_KM order the whole set (a filter that rare is small).
     """
-    term = _haversine_term_expression(latitude, longitude)
+    term = _haversine_term_sql(latitude, longitude)
+    model = queryset.model
     need = offset + limit
     radius = INITIAL_RADIUS_KM if bounded else MAX_RADIUS_KM
     while True:
         qs = queryset
         if radius < MAX_RADIUS_KM:
             qs = qs.filter(_box_filter(latitude, longitude, radius))
-        rows = list(qs.annotate(hav=term).order_by("hav", "id")[:need])
+        # One statement, two steps: the ids of the nearest from the index alone (it holds
+        # latitude, longitude and id), then only those rows from the table.
+        nearest_ids = qs.order_by(term.asc(), "id").values("id")[:need]
+        rows = list(model.objects.filter(id__in=nearest_ids))
+        for row in rows:
+            row.hav = haversine_term_between(latitude, longitude, row.latitude, row.longitude)
+        rows.sort(key=lambda row: (row.hav, row.id))
         if radius >= MAX_RADIUS_KM or (len(rows) == need and rows[-1].hav <= haversine_term(radius)):
             break
         if len(rows) == need:
@@ -237,7 +249,11 @@ def provider_search(*, filters, page=1, page_size=DEFAULT_PAGE_SIZE):
             bounded=city_keys is None and sum(city.count for city in provider_cities()) > SMALL_DIRECTORY,
         )
     else:
-        items = list(qs.order_by("name", "code")[offset : offset + page_size + 1])
+        # With a name query, order by the folded name: no b-tree index serves that order, so
+        # PostgreSQL filters through the trigram index and sorts the matches, instead of
+        # walking the name index from "A" past every row that fails the LIKE.
+        ordering = ("search_name", "code") if query_words(filters.q) else ("name", "code")
+        items = list(qs.order_by(*ordering)[offset : offset + page_size + 1])
     has_next = len(items) > page_size
     return SearchPage(items[:page_size], page, page_size, has_next, origin, cities or [])
 
