@@ -779,7 +779,7 @@ class Upsert:
 
         target, values, conflict, assignments, changed = self._sql_parts(q, value_of, "%s")
         if changed:
-            on_conflict = f"DO UPDATE SET {assignments} WHERE ({changed[0]}) IS DISTINCT FROM ({changed[1]})"
+            on_conflict = f"DO UPDATE SET {assignments} WHERE ({changed[0]}) IS DISTINCT FROM ({changed[1]})"  # noqa: S608  # nosec B608
         else:
             on_conflict = "DO NOTHING"
         table = q(self.model._meta.db_table)
@@ -802,7 +802,7 @@ class Upsert:
             keep = f"cur.{q(self.model._meta.pk.column)} IS NULL"
         # Identifiers come from model metadata, never from the file; values go through COPY.
         insert = (
-            f"WITH written AS (INSERT INTO {table} AS t ({target}) "  # noqa: S608
+            f"WITH written AS (INSERT INTO {table} AS t ({target}) "  # noqa: S608  # nosec B608
             f"SELECT {values} FROM {q(stage)} s {' '.join(joins)} "
             f"LEFT JOIN {table} cur ON {current} WHERE {keep} "
             f"ON CONFLICT ({conflict}) {on_conflict} RETURNING (xmax = 0) AS created) "
@@ -841,7 +841,7 @@ class Upsert:
                 + (f"({lookup_expression(src)})" if src in lookups else f"?{position[src]}")
                 for f, src in lookup.match.items()
             )
-            return f"SELECT {q('id')} FROM {q(lookup.model._meta.db_table)} WHERE {conditions}"  # noqa: S608
+            return f"SELECT {q('id')} FROM {q(lookup.model._meta.db_table)} WHERE {conditions}"  # noqa: S608  # nosec B608
 
         def value_of(source):
             kind, name = source
@@ -849,7 +849,7 @@ class Upsert:
 
         target, values, conflict, assignments, changed = self._sql_parts(q, value_of, now_param)
         if changed:
-            on_conflict = f"DO UPDATE SET {assignments} WHERE ({changed[0]}) IS NOT ({changed[1]})"
+            on_conflict = f"DO UPDATE SET {assignments} WHERE ({changed[0]}) IS NOT ({changed[1]})"  # noqa: S608  # nosec B608
         else:
             on_conflict = "DO NOTHING"
         table = q(self.model._meta.db_table)
@@ -859,13 +859,13 @@ class Upsert:
         )
         now = (connection.ops.adapt_datetimefield_value(timezone.now()),)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608  # nosec B608
             before = cursor.fetchone()[0]
             # sqlite3's own executemany: numbered ?N parameters, no %s rewriting by Django.
             raw = cursor.cursor
             sqlite3.Cursor.executemany(raw, sql, (tuple(row) + now for row in rows))
             written = raw.rowcount
-            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608  # nosec B608
             created = cursor.fetchone()[0] - before
         return Counts(created, written - created, len(rows) - written)
 
