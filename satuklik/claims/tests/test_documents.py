@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.core.files.base import File
+from django.utils import translation
 from PIL import Image
 
 from satuklik.accounts.tests.factories import StaffUserFactory
@@ -22,6 +23,14 @@ from satuklik.claims.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    # Messages are asserted in English (the msgids); the default language is Indonesian.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from satuklik.claims import services
 from satuklik.claims.models import BankAccountUsed, Claim, ClaimDocument, ClaimStatusChange
@@ -23,6 +23,16 @@ from satuklik.notifications.models import InboxItem, Message
 from satuklik.policies.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    # Messages are asserted in English (the msgids); the default language is Indonesian.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
 S = Claim.Status
 
 # Wednesday 19 March 2025: the factories' policies run through 2025.

@@ -1,6 +1,7 @@
 """The status table: allowed moves write a history row and notify; others are refused."""
 
 import pytest
+from django.utils import translation
 
 from satuklik.claims.models import Claim, ClaimStatusChange
 from satuklik.claims.tests.factories import ClaimFactory, member_user
@@ -9,6 +10,14 @@ from satuklik.notifications.models import InboxItem, Message
 
 S = Claim.Status
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    # Messages are asserted in English (the msgids); the default language is Indonesian.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 def test_every_status_has_a_row_in_the_table():
