@@ -8,23 +8,14 @@ the personas' own data is fixed.
 
 Personas (``PERSONAS`` below; the same table is in docs/demo.md):
 
-==========  ==================  ==========  ==========================================  ============  =========================  ==============  ==========  ===============
-key         name                born        policies (participant number)               employer      e-mail                     mobile          registered  username / pw
-==========  ==================  ==========  ==========================================  ============  =========================  ==============  ==========  ===============
-jane        JANE RAILEY         01/12/1990  Group 12345678 (87654321) with spouse and   PT ABCDE      jane.railey@example.com    +6281234567890  no          registering
-                                            2 children; Individu 00056789;              SEJATI                                                               gives JANERA0112
-                                            DPLK 00012345
-rizky       RIZKY PRATAMA       17/08/1987  Group 12345678 (87650011) with spouse and   PT ABCDE      rizky.pratama@example.com  +6281311112222  yes         RIZKYP1708 /
-                                            child; DPLK 00039001 (not linked yet)       SEJATI                                                               Demo-Pass-2026!
-siti        SITI RAHAYU         21/04/1992  Group 23100451 (55501234)                   PT Nusantara  siti.rahayu@example.net    +6285722223333  no          registering
-                                                                                        Karya Tbk                                                            gives SITIRA2104
-hendra      HENDRA GUNAWAN      03/03/1978  Individu 00065432                           -             hendra.gunawan@example.org +6281944445555  yes         HENDRA0303 /
-                                                                                                                                                             Demo-Pass-2026!
-wayan       I WAYAN SUDARSANA   09/09/1970  DPLK 00039876 (personal, no employer)       -             wayan.sudarsana@example.com +6287866667777 yes         IWAYAN0909 /
-                                                                                                                                                             Demo-Pass-2026!
-dedi        DEDI KURNIAWAN      30/06/1983  Group 12345678 (87650021), coverage ended   PT ABCDE      dedi.kurniawan@example.com +6289688889999  no          (coverage ended)
-                                            30/06/2025                                  SEJATI
-==========  ==================  ==========  ==========================================  ============  =========================  ==============  ==========  ===============
+| persona | born | policies (participant number) | e-mail | mobile | pre-registered | username / password |
+| --- | --- | --- | --- | --- | --- | --- |
+| JANE RAILEY (F) | 01/12/1990 | Group 12345678 of PT ABCDE SEJATI (87654321) with spouse and 2 children; Individu 00056789; DPLK 00012345 | jane.railey@example.com | +6281234567890 | no | registering gives JANERA0112 |
+| RIZKY PRATAMA (M) | 17/08/1987 | Group 12345678 (87650011) with spouse and child; DPLK 00039001 (not linked) | rizky.pratama@example.com | +6281311112222 | yes | RIZKYP1708 / Demo-Pass-2026! |
+| SITI RAHAYU (F) | 21/04/1992 | Group 23100451 of PT Nusantara Karya Tbk (55501234) | siti.rahayu@example.net | +6285722223333 | no | registering gives SITIRA2104 |
+| HENDRA GUNAWAN (M) | 03/03/1978 | Individu 00065432 | hendra.gunawan@example.org | +6281944445555 | yes | HENDRA0303 / Demo-Pass-2026! |
+| I WAYAN SUDARSANA (M) | 09/09/1970 | DPLK 00039876 (personal, no employer) | wayan.sudarsana@example.com | +6287866667777 | yes | IWAYAN0909 / Demo-Pass-2026! |
+| DEDI KURNIAWAN (M) | 30/06/1983 | Group 12345678 (87650021), coverage ended 30/06/2025 | dedi.kurniawan@example.com | +6289688889999 | no | (coverage ended) |
 
 Numbering (the insurer's, as its core system would hand them over; nothing generated
 ever takes a persona's number):
