@@ -319,7 +319,13 @@ def write_results(info: dict, sqlite: dict, pg: dict) -> str:
         + ".",
         "",
     ]
-    text = "\n".join(lines) + "\n" + info.get("notes", "")
+    notes = info.get("notes", "")
+    if not notes and RESULTS.exists():
+        # Keep the hand-written analysis of the previous results (re-read it against the new figures).
+        previous = RESULTS.read_text()
+        if "## Reading these figures" in previous:
+            notes = previous[previous.index("## Reading these figures") :]
+    text = "\n".join(lines) + "\n" + notes
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text)
     return text
