@@ -19,7 +19,8 @@ def verify_url(request, card) -> str:
 
 
 def _with_qr(request, card):
-    return {"card": card, "qr": card_render.qr_svg(verify_url(request, card)) if card.activated else ""}
+    url = verify_url(request, card) if card.activated else ""
+    return {"card": card, "qr": card_render.qr_svg(url) if url else "", "verify_url": url}
 
 
 def _private(response):
