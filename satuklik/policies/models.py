@@ -172,9 +172,14 @@ class Member(TimeStampedModel):
         ACTIVE = "ACTIVE", _("Active")
         INACTIVE = "INACTIVE", _("Inactive")
 
-    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="members")
+    # The unique (policy, participant_number) index serves lookups by policy.
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="members", db_index=False
+    )
     participant_number = models.CharField(_("participant number"), max_length=32)
-    full_name = models.CharField(_("full name"), max_length=200, db_index=True)
+    # No index on the name: searches are "contains", which a b-tree can't serve, and
+    # every index slows the bulk import of members.
+    full_name = models.CharField(_("full name"), max_length=200)
     date_of_birth = models.DateField(_("date of birth"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     email = models.EmailField(_("e-mail on file"), blank=True)
