@@ -36,7 +36,8 @@ CITIES_CACHE_SECONDS = 300
 INITIAL_RADIUS_KM = 2.0
 # Past this radius a box no longer narrows the search in Indonesia (5,200 km across).
 WHOLE_SCAN_RADIUS_KM = 2500.0
-# Below this many active providers, ordering them all at once is cheaper than boxes.
+# Below this many candidates (active providers, or those of the chosen cities), ordering
+# them all at once is cheaper than boxes.
 SMALL_DIRECTORY = 500
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -239,14 +240,16 @@ def provider_search(*, filters, page=1, page_size=DEFAULT_PAGE_SIZE):
     qs = _filtered(filters, city_keys)
     origin = _origin(filters, cities)
     if origin is not None:
-        # One city's providers are few enough to order at once; otherwise widen a box.
+        # A few hundred candidates (a small directory, a small city) are ordered at once;
+        # otherwise a box widens around the origin.
+        candidates = sum(city.count for city in (cities if cities is not None else provider_cities()))
         items = nearest(
             qs,
             latitude=origin.latitude,
             longitude=origin.longitude,
             offset=offset,
             limit=page_size + 1,
-            bounded=city_keys is None and sum(city.count for city in provider_cities()) > SMALL_DIRECTORY,
+            bounded=candidates > SMALL_DIRECTORY,
         )
     else:
         # With a name query, order by the folded name: no b-tree index serves that order, so

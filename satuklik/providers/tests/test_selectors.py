@@ -166,3 +166,13 @@ def test_the_location_wins_over_the_city_centre(demo):
     assert page.origin.source == "location"
     assert page.items[0].name == "RS Siloam Kebon Jeruk"
     assert all("Siloam" in p.name and p.city.startswith("Jakarta") for p in page.items)
+
+
+def test_a_big_city_is_searched_with_boxes_too_and_stays_exact(demo, monkeypatch):
+    monkeypatch.setattr("satuklik.providers.selectors.SMALL_DIRECTORY", 10)
+    page = provider_search(filters=ProviderFilters(city="jakarta", provider_type=ProviderType.HOSPITAL), page=2)
+    origin = (page.origin.latitude, page.origin.longitude)
+    expected = brute_force(
+        origin, Provider.objects.filter(active=True, city__startswith="Jakarta", provider_type=ProviderType.HOSPITAL)
+    )
+    assert [p.code for p in page.items] == [p.code for p in expected[20:40]]
