@@ -236,3 +236,30 @@ def test_group_code_only_goes_to_the_registered_email(jane):
     flow = services.registration_accept_eula(flow_key=key)
     assert flow.step == "otp" and flow.challenge.destination == jane.email
     assert not flow.challenge.alternate_destination  # no SMS for Group
+
+
+def test_a_refused_sms_is_shown_on_the_code_screen_with_the_other_channel(
+    client, individual_member, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATIONS_OUTBOX = False
+    settings.SMS_GATEWAY_URL = ""  # the gateway refuses every SMS
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    data = {"policy_number": "00056789", "date_of_birth": "1990-12-01", "contact": "jane.railey@example.com"}
+    client.post(reverse("accounts:register-details", args=["individu"]), data)
+    client.post(reverse("accounts:register-eula"), {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register-channel"), {"channel": "SMS"})
+    page = client.get(reverse("accounts:register-verify"))
+    assert page.context["otp"]["status"] == "failed"
+    html = page.content.decode()
+    assert 'data-otp-status="failed"' in html and "otp-other-channel" in html
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.OTP_SEND_FAILED).count() == 1
+    # The member switches to e-mail at once (no 60 s wait after a failed send).
+    challenge_id = page.context["otp"]["challenge_id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:otp-resend", args=[challenge_id]),
+            {"channel": "EMAIL", "next": reverse("accounts:register-verify")},
+        )
+    page = client.get(reverse("accounts:register-verify"))
+    assert page.context["otp"]["status"] == "delivered" and page.context["otp"]["channel"] == "EMAIL"
