@@ -220,6 +220,16 @@ def test_without_a_gateway_sms_are_not_lost_but_retried(settings, django_capture
     assert "SMS_GATEWAY_URL" in message.last_error
 
 
+def test_only_an_http_gateway_is_used(settings, django_capture_on_commit_callbacks):
+    settings.NOTIFICATIONS_OUTBOX = False
+    settings.SMS_GATEWAY_URL = "file:///etc/passwd"
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.sms_send(to=JANE_MOBILE, template="test_message")
+    message.refresh_from_db()
+    assert message.status == Message.Status.RETRYING
+    assert "http" in message.last_error
+
+
 def test_an_unknown_channel_is_refused():
     with pytest.raises(ValueError, match="channel"):
         services.message_send(channel="FAX", to=JANE, template="test_message")
