@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satuklik.claims.banks import bank_choices
-from satuklik.claims.documents import ACCEPT
 from satuklik.policies.models import BenefitType, LimitPeriod
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -148,6 +147,3 @@ class SubmitForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["submission_token"].initial = new_token()
-
-
-FILE_ACCEPT = ACCEPT

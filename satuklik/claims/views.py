@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,11 +29,11 @@ PAGE_SIZE = 20
 BANK_FLOW_SESSION_KEY = "claims_bank_flow"
 
 STEPS = [
-    ("participant", _("Participant")),
-    ("details", _("Care details")),
-    ("bank", _("Bank account")),
-    ("documents", _("Documents")),
-    ("review", _("Review")),
+    ("participant", gettext_lazy("Participant")),
+    ("details", gettext_lazy("Care details")),
+    ("bank", gettext_lazy("Bank account")),
+    ("documents", gettext_lazy("Documents")),
+    ("review", gettext_lazy("Review")),
 ]
 
 
