@@ -202,7 +202,7 @@ def _flow_out(flow: AuthFlow, flow_key: str, request) -> dict:
 
 def _token_out(user, request, device_name="") -> dict:
     token, raw = services.api_token_issue(user=user, name=device_name, request=request)
-    return {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at, "username": user.username}
+    return {"token": raw, "expires_at": token.expires_at, "username": user.username}
 
 
 ERRORS = {400: ErrorOut, 429: ErrorOut}
