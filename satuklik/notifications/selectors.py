@@ -8,6 +8,10 @@ def outbox_messages():
     return Message.objects.order_by("-created_at", "-id")
 
 
+def messages_to_retry():
+    return Message.objects.filter(status=Message.Status.RETRYING).order_by("created_at", "id")
+
+
 def inbox_for_user(*, user):
     return InboxItem.objects.filter(user=user).order_by("-created_at", "-id")
 

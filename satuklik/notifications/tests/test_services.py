@@ -1,8 +1,10 @@
 """Sending e-mail and SMS: rendering, delivery to real local servers, retries, privacy."""
 
 import logging
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from satuklik.notifications import services, tasks
@@ -163,6 +165,24 @@ def test_a_refused_email_is_retried_then_failed_and_logged_without_recipient_or_
     assert "attempt 3/3 failed, giving up: SMTPRecipientsRefused: 550" in log
     assert "jane.railey" not in log
     assert "pesan uji" not in log.lower()
+
+
+def test_retry_messages_tries_the_waiting_ones_again(smtp_server, django_capture_on_commit_callbacks):
+    # With the immediate backend (no deferred retries) cron runs this command.
+    smtp_server.refuse_with = "451 4.3.0 try again later"
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.email_send(to=JANE, template="test_message")
+    message.refresh_from_db()
+    assert message.status == Message.Status.RETRYING
+
+    smtp_server.refuse_with = None
+    out = StringIO()
+    call_command("retry_messages", stdout=out)
+
+    assert out.getvalue().strip() == "1 message(s) queued again"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.SENT, 2)
+    assert len(smtp_server.envelopes) == 1
 
 
 def test_an_unreachable_mail_server_is_retried(settings, closed_port, caplog, django_capture_on_commit_callbacks):
