@@ -319,6 +319,19 @@ def claim_mark_paid(
     return _refresh(claim, locked)
 
 
+def appeal_deadline(claim: Claim) -> datetime.datetime | None:
+    """Until when the member may appeal the decision (None: no decision to appeal)."""
+    return claim.decided_at + datetime.timedelta(days=APPEAL_WINDOW_DAYS) if claim.decided_at else None
+
+
+def appeal_open(claim: Claim) -> bool:
+    """May the member appeal now? (What claim_appeal checks, without the owner.) For the member pages."""
+    partly = (claim.amount_approved or 0) < claim.amount_claimed
+    appealable = claim.status in (S.REJECTED, S.PARTLY_APPROVED) or (claim.status == S.PAID and partly)
+    deadline = appeal_deadline(claim)
+    return appealable and claim.appeal_count < 1 and (deadline is None or timezone.now() <= deadline)
+
+
 def claim_appeal(*, claim: Claim, user, reason: str) -> Claim:
     """The member appeals a rejection or a partial approval, once, within APPEAL_WINDOW_DAYS.
 
@@ -337,7 +350,7 @@ def claim_appeal(*, claim: Claim, user, reason: str) -> Claim:
         partly = (locked.amount_approved or 0) < locked.amount_claimed
         if not (locked.status in (S.REJECTED, S.PARTLY_APPROVED) or (locked.status == S.PAID and partly)):
             raise ReviewError(_("Only a rejection or a partial approval can be appealed."))
-        if locked.decided_at and timezone.now() > locked.decided_at + datetime.timedelta(days=APPEAL_WINDOW_DAYS):
+        if locked.decided_at and timezone.now() > appeal_deadline(locked):
             raise ReviewError(
                 _("An appeal must be made within %(days)s days of the decision.") % {"days": APPEAL_WINDOW_DAYS}
             )

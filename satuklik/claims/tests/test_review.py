@@ -16,6 +16,7 @@ from satuklik.claims.models import Claim, ClaimStatusChange, DocumentRequest
 from satuklik.claims.review import (
     Adjustment,
     ReviewError,
+    appeal_open,
     claim_appeal,
     claim_decide,
     claim_mark_paid,
@@ -295,6 +296,10 @@ def test_appeal_is_for_rejections_and_partial_approvals_only(claim, officer, mem
 
 def test_appeal_needs_a_reason_the_owner_and_the_time_limit(partly_approved, member):
     claim = partly_approved
+    with time_machine.travel(at(2025, 4, 19, 10), tick=False):
+        assert appeal_open(claim)
+    with time_machine.travel(at(2025, 4, 19, 10, 1), tick=False):
+        assert not appeal_open(claim)
     with pytest.raises(ReviewError):
         claim_appeal(claim=claim, user=member, reason="")
     stranger = member_user()
