@@ -348,3 +348,36 @@ def test_undecided_claim_has_no_letter(client, jane):
     claim = services_submit(jane)
     assert 'id="decision-letter"' not in _html(client.get(f"/claims/{claim.pk}/"))
     assert client.get(f"/claims/{claim.pk}/letter/").status_code == 404
+
+
+def test_provider_is_picked_from_a_search(client, jane):
+    from satuklik.providers.tests.factories import ProviderFactory
+
+    provider = ProviderFactory(name="RS Harapan Bunda", city="Jakarta Timur")
+    ProviderFactory(name="Klinik Lain")
+    claim = ready_draft(jane)
+    # htmx asks for the matches as the member types.
+    partial = _html(client.get(f"/claims/{claim.pk}/edit/providers/", {"provider_query": "harapan"}))
+    assert f'value="{provider.code}"' in partial and "Klinik Lain" not in partial
+    # Without JavaScript the Search button renders the same choices in the page.
+    page = _html(client.post(f"/claims/{claim.pk}/edit/", {"provider_query": "harapan", "action": "search"}))
+    assert f'value="{provider.code}"' in page
+    item = claim.items.get()
+    client.post(
+        f"/claims/{claim.pk}/edit/",
+        {
+            "treatment_date": "2025-03-14",
+            "provider_choice": provider.code,
+            "diagnosis": "Demam",
+            f"amount_{item.benefit_item_id}": "300.000",
+        },
+    )
+    claim.refresh_from_db()
+    assert claim.provider == provider and claim.provider_name == "RS Harapan Bunda"
+
+
+def test_reference_tables_are_in_the_back_office(admin_client):
+    for model in ("documentrequirement", "reasoncode", "publicholiday"):
+        assert admin_client.get(f"/admin/claims/{model}/").status_code == 200
+    page = _html(admin_client.get("/admin/claims/documentrequirement/?benefit_type__exact=OUTPATIENT"))
+    assert "Resep obat" in page
