@@ -35,6 +35,6 @@ def bearer(db):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_keep_test_connection")
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 def test_claims_api_never_answers_with_a_server_error(case, bearer):
     case.call_and_validate(headers={"Authorization": bearer}, checks=[not_a_server_error])
