@@ -53,3 +53,59 @@ def test_amounts_cannot_be_negative(member_and_item):
         ClaimItem.objects.create(claim=claim, benefit_item=item, amount_claimed=100, amount_approved=-1)
     with pytest.raises(IntegrityError), transaction.atomic():
         ClaimItem.objects.create(claim=claim, benefit_item=item, amount_claimed=-5)
+
+
+def test_bank_account_is_masked_to_its_last_four_digits():
+    from satuklik.claims.models import mask_account_number
+
+    assert mask_account_number("1234567890") == "******7890"
+    assert mask_account_number("1234") == "1234"
+    assert mask_account_number("") == ""
+
+
+def test_document_paths_are_random_and_never_the_members_name():
+    from satuklik.claims.models import ClaimDocument, claim_document_path
+
+    document = ClaimDocument(content_type="application/pdf")
+    first = claim_document_path(document, "../../etc/passwd")
+    second = claim_document_path(document, "../../etc/passwd")
+    assert first != second
+    assert first.startswith("claims/") and first.endswith(".pdf")
+    assert ".." not in first and "passwd" not in first
+
+
+@pytest.mark.django_db
+def test_an_idempotency_key_is_unique_per_member():
+    from satuklik.accounts.tests.factories import UserFactory
+    from satuklik.claims.models import IdempotencyKey
+
+    jane, budi = UserFactory(member=None), UserFactory(member=None)
+    IdempotencyKey.objects.create(user=jane, key="k", request_fingerprint="a")
+    IdempotencyKey.objects.create(user=budi, key="k", request_fingerprint="b")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IdempotencyKey.objects.create(user=jane, key="k", request_fingerprint="c")
+
+
+@pytest.mark.django_db
+def test_reference_data_is_seeded():
+    from satuklik.claims.models import DocumentRequirement, PublicHoliday, ReasonCode
+
+    assert {
+        "LIMIT_AMOUNT",
+        "LIMIT_ANNUAL",
+        "LIMIT_COUNT",
+        "WAITING_PERIOD",
+        "DEDUCTIBLE",
+        "COPAY",
+        "NOT_COVERED",
+        "EXCESS_ROOM",
+        "NOT_ACTIVE",
+        "LATE_SUBMISSION",
+        "DOCS_INCOMPLETE",
+        "DUPLICATE",
+        "OFFICER_ADJUSTMENT",
+        "OTHER",
+    } <= set(ReasonCode.objects.values_list("code", flat=True))
+    for benefit_type in ("INPATIENT", "OUTPATIENT", "DENTAL", "OPTICAL", "MATERNITY"):
+        assert DocumentRequirement.objects.filter(benefit_type=benefit_type, required=True).exists()
+    assert PublicHoliday.objects.filter(date=datetime.date(2025, 3, 31)).exists()  # Idul Fitri 1446 H
