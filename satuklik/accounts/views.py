@@ -275,8 +275,10 @@ def _otp_page(request, *, challenge, verify_url, error, template, extra=None):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register_verify(request):
-    flow, flow_key = _register_flow(request, steps={"otp"})
-    if flow is None or flow.challenge is None:
+    flow, flow_key = _register_flow(request)
+    if flow is not None and flow.step in {"password", "done"}:
+        return redirect("accounts:register-username")  # already verified (a second click)
+    if flow is None or flow.step != "otp" or flow.challenge is None:
         return _register_restart(request)
     error = None
     if request.method == "POST":
@@ -388,7 +390,9 @@ def password_reset(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_verify(request):
-    flow, flow_key = _reset_flow(request, {"otp"})
+    flow, flow_key = _reset_flow(request, {"otp", "password"})
+    if flow is not None and flow.step == "password":
+        return redirect("accounts:password-reset-password")  # already verified (a second click)
     if flow is None or flow.challenge is None:
         return _reset_restart(request)
     error = None
