@@ -15,13 +15,8 @@ def ping(request):
     return {"ok": True}
 
 
-# Each app adds its router here, e.g.:
-# api.add_router("/auth/", "satuklik.accounts.api.router")
 api.add_router("/auth", "satuklik.accounts.api.router")
 api.add_router("/providers", "satuklik.providers.api.router")
-api.add_router("/policies", "satuklik.policies.api.router")
-api.add_router("/cards", "satuklik.cards.api.router")
-api.add_router("/verify", "satuklik.cards.api.verify_router")
 api.add_router("/policies", "satuklik.policies.api.router")
 api.add_router("/cards", "satuklik.cards.api.router")
 api.add_router("/verify", "satuklik.cards.api.verify_router")
