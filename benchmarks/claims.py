@@ -16,7 +16,7 @@ DATABASE_URL:
    (Django's test client: the whole stack without a network): queries per request and
    p50/p95 time;
 3. 100,000 claims with 1-2 items each are added in bulk (statuses of a working
-   portfolio: paid, decided, waiting, drafts; treatment dates over 2025);
+   portfolio: paid, decided, waiting, drafts; treatment dates over 2025), then ANALYZE;
 4. "many": the same requests again: the query counts must be equal;
 5. 10,000 claims waiting for a decision are adjudicated in one batch
    (satuklik.claims.adjudication.adjudicate_claims), three times; target under 10 s.
@@ -191,7 +191,8 @@ def main_parent(args) -> None:
             results.append(run_child("SQLite", f"sqlite:///{SQLITE_PATH}", args))
         finally:
             for suffix in ("", "-wal", "-shm"):
-                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+                if not args.keep_db:
+                    Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
     if args.only in (None, "pg"):
         pg_recreate(args.pg_url)
         try:
@@ -222,6 +223,11 @@ def child(args) -> None:
     few = measure(world)
     load_started = time.perf_counter()
     add_claims(world, args.claims)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Fresh statistics after a bulk load, as PostgreSQL's autovacuum would soon gather.
+        cursor.execute("ANALYZE")
     load_s = time.perf_counter() - load_started + (load_started - started)
     many = measure(world)
     batch = adjudicate_batch(args.batch)
@@ -484,7 +490,9 @@ def main():
     parser.add_argument("--batch", type=int, default=10_000, help="claims adjudicated in one batch (default 10,000)")
     parser.add_argument("--only", choices=["sqlite", "pg"], help="one database only")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_CLAIMS_DATABASE_URL", DEFAULT_PG))
-    parser.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database afterwards")
+    parser.add_argument(
+        "--keep-db", action="store_true", help="keep both databases afterwards (to look at query plans)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print, don't write the results file")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)

@@ -21,7 +21,7 @@ from pydantic import AfterValidator
 from satuklik.accounts.auth import member_auth
 from satuklik.claims import review
 from satuklik.claims.adjudication import describe_reduction
-from satuklik.claims.selectors_officer import QueueFilters, claim_get_for_officer, claim_queue
+from satuklik.claims.selectors_officer import QueueFilters, claim_get_for_officer, claim_queue, claims_with_joins
 from satuklik.claims.workflow import IllegalTransition
 
 router = Router(tags=["claims (officers)"], auth=member_auth)
@@ -349,8 +349,8 @@ def queue(request, filters: Query[QueueIn]):
             search=filters.q,
         ),
     )
-    rows = list(queryset[filters.offset : filters.offset + filters.limit])
-    return {"count": queryset.count(), "items": [_row(claim) for claim in rows]}
+    ids = list(queryset.values_list("pk", flat=True)[filters.offset : filters.offset + filters.limit])
+    return {"count": queryset.count(), "items": [_row(claim) for claim in claims_with_joins(ids)]}
 
 
 @router.get(

@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from satuklik.claims.forms_backoffice import (
     RequestDocumentsForm,
 )
 from satuklik.claims.letters import decision_letter_pdf
-from satuklik.claims.selectors_officer import claim_get_for_officer, claim_queue, document_get_for_officer
+from satuklik.claims.selectors_officer import claim_get_for_officer, claim_queue_page, document_get_for_officer
 from satuklik.claims.workflow import IllegalTransition, claim_recipient
 
 REVIEW = "claims.review_claim"
@@ -57,8 +56,9 @@ def officer_required(permission=REVIEW):
 @officer_required()
 def queue(request):
     form = QueueFilterForm(request.GET or None)
-    claims = claim_queue(officer=request.user, filters=form.filters())
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, claims = claim_queue_page(
+        officer=request.user, filters=form.filters(), page_number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     today = timezone.localdate()
     rows = [
         {
@@ -66,7 +66,7 @@ def queue(request):
             "age_days": (today - timezone.localdate(claim.submitted_at)).days if claim.submitted_at else None,
             "overdue": claim.is_overdue,
         }
-        for claim in page
+        for claim in claims
     ]
     return render(request, "claims/backoffice/queue.html", {"form": form, "page": page, "rows": rows})
 
