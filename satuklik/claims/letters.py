@@ -6,7 +6,7 @@ claim page and the back office link to it; nothing is stored.
 """
 
 import io
-from xml.sax.saxutils import escape
+from html import escape
 
 from django.conf import settings
 from django.utils import formats, timezone, translation
@@ -83,7 +83,7 @@ def _render(claim: Claim, language: str) -> bytes:
     head = ParagraphStyle("head", parent=body, fontSize=13, leading=16, textColor=colors.white)
 
     def p(text, style=body):
-        return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+        return Paragraph(escape(str(text), quote=False).replace("\n", "<br/>"), style)
 
     member = claim.member
     story = []

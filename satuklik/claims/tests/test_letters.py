@@ -58,11 +58,13 @@ def test_partial_approval_in_english_lists_each_reduction_and_the_appeal_right(c
 
 def test_rejection_in_indonesian_uses_the_reason_list_and_item_names(claim, officer):
     claim_start_review(claim=claim, officer=officer)
-    claim_decide(claim=claim, officer=officer, decision="reject", reason_code="LATE_SUBMISSION", note="75 hari.")
+    claim_decide(
+        claim=claim, officer=officer, decision="reject", reason_code="LATE_SUBMISSION", note="75 hari <b>&</b>."
+    )
     text = text_of(decision_letter_pdf(claim=claim, language="id"))
     assert ReasonCode.objects.get(code="LATE_SUBMISSION").text_id in text
     assert "Konsultasi dokter umum" in text
-    assert "75 hari." in text
+    assert "75 hari <b>&</b>." in text  # shown as typed, never as markup
 
 
 def test_officer_adjustment_reason_and_the_final_decision_on_appeal(claim, officer, member):
