@@ -28,7 +28,8 @@ from satuklik.providers.geo import (
 from satuklik.providers.models import SERVICE_FIELDS, Provider
 from satuklik.providers.text import fold, normalize_city, query_words
 
-CITIES_CACHE_KEY = "providers:cities:v1"
+CITIES_CACHE_KEY = "providers:cities:v2"
+COUNT_CACHE_KEY = "providers:count:v1"
 # The city list changes only on import or a back-office edit (both clear the key); the
 # timeout bounds staleness across app servers with a per-process cache.
 CITIES_CACHE_SECONDS = 300
@@ -91,21 +92,35 @@ class SearchPage:
 
 def provider_cities():
     """Every city with active providers: name, key, centre (mean of its providers), count."""
-    cities = cache.get(CITIES_CACHE_KEY)
-    if cities is None:
-        rows = (
-            Provider.objects.filter(active=True)
-            .values("city_key")
-            .annotate(name=Min("city"), lat=Avg("latitude"), lng=Avg("longitude"), count=Count("id"))
-            .order_by("city_key")
-        )
-        cities = [City(row["name"], row["city_key"], row["lat"], row["lng"], row["count"]) for row in rows]
-        cache.set(CITIES_CACHE_KEY, cities, CITIES_CACHE_SECONDS)
-    return cities
+    rows = cache.get(CITIES_CACHE_KEY)
+    if rows is None:
+        rows = _cities_cache_fill()
+    return [City(*row) for row in rows]
+
+
+def active_provider_count():
+    """How many providers members can find (cached with the city list)."""
+    count = cache.get(COUNT_CACHE_KEY)
+    if count is None:
+        count = sum(row[4] for row in _cities_cache_fill())
+    return count
+
+
+def _cities_cache_fill():
+    # Plain tuples: the cache pickles what it keeps, and tuples unpickle fastest.
+    rows = [
+        (row["name"], row["city_key"], row["lat"], row["lng"], row["count"])
+        for row in Provider.objects.filter(active=True)
+        .values("city_key")
+        .annotate(name=Min("city"), lat=Avg("latitude"), lng=Avg("longitude"), count=Count("id"))
+        .order_by("city_key")
+    ]
+    cache.set_many({CITIES_CACHE_KEY: rows, COUNT_CACHE_KEY: sum(row[4] for row in rows)}, CITIES_CACHE_SECONDS)
+    return rows
 
 
 def cities_cache_clear():
-    cache.delete(CITIES_CACHE_KEY)
+    cache.delete_many([CITIES_CACHE_KEY, COUNT_CACHE_KEY])
 
 
 def resolve_cities(text):
@@ -170,7 +185,7 @@ def nearest(queryset, *, latitude, longitude, offset, limit, bounded=True):
     - enough rows inside the circle: done (anything outside the box is farther);
     - the box holds enough rows but some lie outside the circle: the farthest of them
       bounds the answer, so one more box of exactly that radius finishes;
-    - the box holds too few rows: widen (x8 when empty, else by the missing area), and
+    - the box holds too few rows: widen (x4 when empty, else by the missing area), and
       past WHOLE_SCAN_RADIUS_KM order the whole set (a filter that rare is small).
     """
     term = _haversine_term_sql(latitude, longitude)
@@ -184,7 +199,7 @@ def nearest(queryset, *, latitude, longitude, offset, limit, bounded=True):
         # One statement, two steps: the ids of the nearest from the index alone (it holds
         # latitude, longitude and id), then only those rows from the table.
         nearest_ids = qs.order_by(term.asc(), "id").values("id")[:need]
-        rows = list(model.objects.filter(id__in=nearest_ids))
+        rows = list(model.objects.filter(id__in=nearest_ids).order_by())
         for row in rows:
             row.hav = haversine_term_between(latitude, longitude, row.latitude, row.longitude)
         rows.sort(key=lambda row: (row.hav, row.id))
@@ -194,7 +209,9 @@ def nearest(queryset, *, latitude, longitude, offset, limit, bounded=True):
             # Nudged outwards so float rounding can never leave the last row on the edge.
             radius = distance_from_term(rows[-1].hav) * 1.000001 + 0.001
         else:
-            growth = 8.0 if not rows else min(8.0, max(2.0, 1.5 * math.sqrt(need / len(rows))))
+            # x4 while empty; then by the missing area, gently: past the edge of a town the
+            # rows thicken fast, and an oversized box costs more than one more statement.
+            growth = 4.0 if not rows else min(4.0, max(1.5, 1.25 * math.sqrt(need / len(rows))))
             radius *= growth
         if radius >= WHOLE_SCAN_RADIUS_KM:
             radius = MAX_RADIUS_KM
@@ -242,7 +259,7 @@ def provider_search(*, filters, page=1, page_size=DEFAULT_PAGE_SIZE):
     if origin is not None:
         # A few hundred candidates (a small directory, a small city) are ordered at once;
         # otherwise a box widens around the origin.
-        candidates = sum(city.count for city in (cities if cities is not None else provider_cities()))
+        candidates = sum(city.count for city in cities) if cities is not None else active_provider_count()
         items = nearest(
             qs,
             latitude=origin.latitude,
