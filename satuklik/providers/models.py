@@ -88,10 +88,13 @@ class Provider(TimeStampedModel):
         ]
         indexes = [
             # Nearest: the bounding box is a range on latitude with longitude checked inside
-            # the same index, which also holds the id: the nearest ids come from the index
-            # alone, only the rows shown are read (see benchmarks/results/providers.md).
+            # the same index, which also holds the id (and active, for SQLite to see it
+            # covers the query): the nearest ids come from the index alone, only the rows
+            # shown are read (see benchmarks/results/providers.md).
             models.Index(
-                fields=["latitude", "longitude", "id"], condition=models.Q(active=True), name="provider_lat_lng_idx"
+                fields=["latitude", "longitude", "id", "active"],
+                condition=models.Q(active=True),
+                name="provider_lat_lng_idx",
             ),
             models.Index(fields=["city_key"], name="provider_city_key_idx"),
             # The default listing: ORDER BY name, code LIMIT n.

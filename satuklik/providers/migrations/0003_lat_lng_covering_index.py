@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='provider',
-            index=models.Index(condition=models.Q(('active', True)), fields=['latitude', 'longitude', 'id'], name='provider_lat_lng_idx'),
+            index=models.Index(condition=models.Q(('active', True)), fields=['latitude', 'longitude', 'id', 'active'], name='provider_lat_lng_idx'),
         ),
     ]
