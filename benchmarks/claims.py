@@ -323,9 +323,11 @@ def build_world() -> dict:
         "rng": random.Random(20251124),
         "next_number": 0,
     }
-    # The "few" member's claims, and as many for the "many" member: the only claims yet.
-    add_claims(world, 3, members=[members[0]])
-    add_claims(world, 3, members=[members[1]])
+    # The "few" member's claims, and as many for the "many" member: the only claims yet; some
+    # wait for an officer so that the queue's pages are not empty.
+    waiting = ["SUBMITTED", "IN_REVIEW", "PAID"]
+    add_claims(world, 3, members=[members[0]], statuses=waiting)
+    add_claims(world, 3, members=[members[1]], statuses=waiting)
     return world
 
 
@@ -342,14 +344,15 @@ STATUS_MIX = [
 ]
 
 
-def add_claims(world: dict, count: int, members=None) -> None:
+def add_claims(world: dict, count: int, members=None, statuses=None) -> None:
     """`count` claims with 1-2 items each, in bulk; 1,000 of a big batch go to the "many" member."""
     from django.utils import timezone
 
     from satuklik.claims.models import Claim, ClaimItem
 
     rng = world["rng"]
-    statuses = [status for status, weight in STATUS_MIX for _ in range(weight)]
+    fixed = statuses is not None
+    statuses = statuses or [status for status, weight in STATUS_MIX for _ in range(weight)]
     by_type = {}
     for item in world["items"]:
         by_type.setdefault(item.benefit_type, []).append(item)
@@ -362,7 +365,7 @@ def add_claims(world: dict, count: int, members=None) -> None:
         claims, lines = [], []
         for n in range(start, min(count, start + chunk)):
             member = many_member if (members is None and n < 1000) else rng.choice(people)
-            status = rng.choice(statuses)
+            status = statuses[n % len(statuses)] if fixed else rng.choice(statuses)
             benefit_type = rng.choice(types)
             treated = datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randrange(330))
             world["next_number"] += 1
