@@ -253,7 +253,8 @@ def _provider(rng, index, name, provider_type, city, lat, lng):
 
 def demo_providers():
     """The demo rows (unsaved), the same on every call."""
-    rng = random.Random(SEED)
+    # Demo data, deterministic on purpose (not for anything secret).
+    rng = random.Random(SEED)  # nosec B311
     by_name = {city[0]: city for city in CITIES}
     rows = []
     used = set()
