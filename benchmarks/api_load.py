@@ -360,7 +360,10 @@ def machine_info(env) -> list[tuple[str, str]]:
 
 
 def report(results, args, env, started) -> str:
-    floor = next((r for r in results if r.name == "floor" and r.requests_per_s), None)
+    # The reference is the better of the two floor measurements (start and end of the run):
+    # a machine that got busier for a while never flatters an endpoint.
+    floors = [r for r in results if r.name.startswith("floor") and r.requests_per_s]
+    floor = max(floors, key=lambda r: r.requests_per_s) if floors else None
     lines = [
         "# API load benchmark",
         "",
@@ -383,12 +386,13 @@ def report(results, args, env, started) -> str:
             lines.append(f"| {r.name} | `{r.path}` | - | - | - | - | - | skipped | {r.errors or r.note} |")
             continue
         share = r.requests_per_s / floor.requests_per_s if floor else 0
-        met = r.name == "floor" or (share >= TARGET_SHARE and r.p99_ms < TARGET_P99_MS)
+        is_floor = r.name.startswith("floor")
+        met = is_floor or (share >= TARGET_SHARE and r.p99_ms < TARGET_P99_MS)
         notes = "; ".join(part for part in (r.note, r.errors) if part)
         lines.append(
             f"| {r.name} | `{r.path}` | {'?' if r.queries is None else r.queries} | {r.requests_per_s:,.0f} | "
             f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | "
-            f"{share:.0%} | {'-' if r.name == 'floor' else ('met' if met else 'MISSED')} | {notes} |"
+            f"{share:.0%} | {'-' if is_floor else ('met' if met else 'MISSED')} | {notes} |"
         )
     lines += ["", "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in machine_info(env)]
@@ -464,6 +468,9 @@ def main():
     try:
         contexts = {}
         wanted = [e for e in ENDPOINTS if not args.only or e.name in args.only.split(",")]
+        if len(wanted) > 2 and wanted[0].name == "floor":
+            # The floor again at the end: if the machine got busier meanwhile, it shows.
+            wanted.append(Endpoint("floor (end of run)", wanted[0].path, note="the floor measured again last"))
         for key in sorted({e.persona for e in wanted if e.persona}):
             try:
                 contexts[key] = persona_context(base_url, PERSONAS_BY_KEY[key])
