@@ -1,7 +1,7 @@
 """The core system's file kinds: columns, accepted values and the rules of each.
 
 One class per kind, in the order the files are imported (a file may refer only to
-what an earlier one brought in). docs/import.md describes the same formats.
+what an earlier one brought in). README.md ("Importing the insurer's data") describes the same formats.
 """
 
 import datetime

@@ -474,7 +474,7 @@ def test_the_upload_is_refused_to_staff_without_the_permission_and_to_visitors(c
 
 
 def test_every_kind_has_a_sample_and_a_section_in_the_docs():
-    docs = (settings.BASE_DIR / "docs" / "import.md").read_text()
+    docs = (settings.BASE_DIR / "README.md").read_text()
     assert list(SAMPLE_FILES) == list(KINDS)
     for kind, importer in KINDS.items():
         assert (SAMPLES / SAMPLE_FILES[kind]).exists()
