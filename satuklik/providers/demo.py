@@ -284,21 +284,24 @@ def demo_providers():
 @transaction.atomic
 def build_demo_providers():
     """Create the demo directory (missing rows only) and put cashless providers in network
-    for the plans that exist now: 4 in 5 of them for each plan, so the demo shows both
-    answers on a provider page. Returns the number of providers created."""
+    for the plans that exist now: the well-known hospitals for every plan, 4 in 5 of the
+    others, so the demo shows both answers on provider pages. Returns the number of
+    providers created."""
     rows = demo_providers()
     existing = set(Provider.objects.filter(code__startswith=DEMO_CODE_PREFIX).values_list("code", flat=True))
     missing = [row for row in rows if row.code not in existing]
     Provider.objects.bulk_create(missing, batch_size=500)
     plan_ids = list(Plan.objects.order_by("id").values_list("id", flat=True))
     if plan_ids:
-        demo = Provider.objects.filter(code__startswith=DEMO_CODE_PREFIX, cashless=True).values_list("id", flat=True)
+        demo = Provider.objects.filter(code__startswith=DEMO_CODE_PREFIX, cashless=True).values_list("id", "code")
+        signature = {f"{DEMO_CODE_PREFIX}{index:05d}" for index in range(1, len(SIGNATURE) + 1)}
         through = Provider.network_plans.through
         links = [
             through(provider_id=provider_id, plan_id=plan_id)
-            for provider_id in demo
+            for provider_id, code in demo
             for plan_id in plan_ids
-            if (provider_id * 7 + plan_id * 13) % 5 != 0
+            # The well-known hospitals are in every network; of the others, 4 in 5.
+            if code in signature or (provider_id * 7 + plan_id * 13) % 5 != 0
         ]
         through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
     providers_changed()

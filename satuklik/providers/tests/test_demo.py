@@ -38,3 +38,10 @@ def test_plans_created_later_are_linked_on_the_next_run():
     plan = PlanFactory()
     build_demo_providers()
     assert plan.network_providers.exists()
+
+
+def test_the_well_known_hospitals_are_in_every_network():
+    plans = [PlanFactory(), PlanFactory()]
+    build_demo_providers()
+    siloam = Provider.objects.get(name="RS Siloam Kebon Jeruk")
+    assert set(siloam.network_plans.all()) == set(plans)
