@@ -295,6 +295,8 @@ def provider_search(*, filters, page=1, page_size=DEFAULT_PAGE_SIZE):
 
 def provider_get_public(*, code):
     """An active provider by its code, or 404."""
+    if len(code) > 32 or "\x00" in code:
+        raise Http404  # no such code; and PostgreSQL refuses NUL in a string
     provider = Provider.objects.filter(active=True, code=code).first()
     if provider is None:
         raise Http404

@@ -114,3 +114,24 @@ def test_query_count_does_not_grow_with_the_providers(client, django_assert_num_
         with django_assert_num_queries(queries):
             body = client.get(LIST, {**params, "page_size": 50}).json()
         assert len(body["items"]) == min(50, count)
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v1/providers/%00", 404),
+        ("/api/v1/providers?q=%00", 200),
+        ("/api/v1/providers?city=%00x", 200),
+        ("/api/v1/providers?lat=1e400&lng=2", 422),
+        ("/api/v1/providers?lat=-inf&lng=2", 422),
+        ("/api/v1/providers?page=1001", 422),
+        ("/providers/%00/", 404),
+        ("/providers/?q=a%00b&city=%00", 200),
+        ("/providers/?lat=nan&lng=1", 200),
+        ("/providers/?lat=inf&lng=1", 200),
+        ("/providers/?page=99999999999999999999", 200),
+    ],
+)
+def test_hostile_input_never_breaks_the_server(client, url, status):
+    ProviderFactory()
+    assert client.get(url).status_code == status
