@@ -1,20 +1,14 @@
 """Query counts of the accounts pages that list things."""
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
 from satuklik.accounts.models import PolicyLink, SecurityEvent
 from satuklik.accounts.tests.factories import PolicyLinkFactory, StaffUserFactory, UserFactory
+from satuklik.core.testing import session_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def _session_queries():
-    # Database sessions: read the session, then save it (savepoint, update, release) for
-    # the idle timestamp. Cache sessions (Redis in production) cost no query.
-    return 4 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" else 0
 
 
 def test_security_event_list_queries_do_not_grow_with_rows(client, django_assert_num_queries):
@@ -28,7 +22,7 @@ def test_security_event_list_queries_do_not_grow_with_rows(client, django_assert
     # 5 + session: staff user, row count, one page of events joined to their users
     # (list_select_related), the date hierarchy's first/last and its days. 90 rows cost
     # the same as 30.
-    with django_assert_num_queries(5 + _session_queries()) as captured:
+    with django_assert_num_queries(5 + session_queries()) as captured:
         response = client.get(url)
     assert response.status_code == 200
     few = len(captured.captured_queries)
@@ -47,7 +41,7 @@ def test_profile_page_queries(client, django_assert_num_queries):
     client.get(reverse("accounts:profile"))
     # 4 + session: user, login names, the shell's unread-inbox badge, linked policies
     # with their policy (select_related): the same for 4 or 5 linked policies.
-    with django_assert_num_queries(4 + _session_queries()) as captured:
+    with django_assert_num_queries(4 + session_queries()) as captured:
         client.get(reverse("accounts:profile"))
     count = len(captured.captured_queries)
     PolicyLinkFactory(user=user, status=PolicyLink.Status.ACTIVE)

@@ -12,13 +12,14 @@ from satuklik.accounts.models import PolicyLink
 from satuklik.accounts.tests.factories import PolicyLinkFactory, UserFactory
 from satuklik.cards import services, signing
 from satuklik.cards.models import CardActivation
+from satuklik.core.testing import session_queries
 from satuklik.policies.models import Member
 from satuklik.policies.tests.factories import DplkAccountFactory, IndividualPolicyFactory, MemberFactory
 
 NOW = datetime.datetime(2025, 6, 15, 3, 0, tzinfo=datetime.UTC)
-# Every signed-in page: session, user, the unread count of the top bar, the session save
-# (UPDATE in a savepoint: 3).
-REQUEST_OVERHEAD = 6
+# Every signed-in page: the user, the unread count of the top bar, and the session's own
+# queries (see session_queries).
+REQUEST_OVERHEAD = 2 + session_queries()
 
 
 @pytest.fixture

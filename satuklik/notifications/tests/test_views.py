@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from satuklik.core.testing import session_queries
 from satuklik.notifications import services
 from satuklik.notifications.models import InboxItem
 from satuklik.notifications.tests.factories import InboxItemFactory, MessageFactory, UserFactory
@@ -81,7 +82,7 @@ def test_the_inbox_lists_only_the_members_own_notifications(client, settings, dj
     # None per item: the user, the paginator's COUNT, the unread count in the top bar
     # and the page of items (4). With database sessions (no REDIS_URL) add the session
     # read and its save on every request (idle timeout): an UPDATE inside a savepoint (4).
-    expected = 8 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" else 4
+    expected = 4 + session_queries()
     with django_assert_num_queries(expected):
         response = client.get("/notifications/")
     page = response.content.decode()
