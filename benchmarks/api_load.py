@@ -360,10 +360,7 @@ def machine_info(env) -> list[tuple[str, str]]:
 
 
 def report(results, args, env, started) -> str:
-    # The reference is the better of the two floor measurements (start and end of the run):
-    # a machine that got busier for a while never flatters an endpoint.
-    floors = [r for r in results if r.name.startswith("floor") and r.requests_per_s]
-    floor = max(floors, key=lambda r: r.requests_per_s) if floors else None
+    floor = next((r for r in results if r.name == "floor" and r.requests_per_s), None)
     lines = [
         "# API load benchmark",
         "",
@@ -375,23 +372,27 @@ def report(results, args, env, started) -> str:
         "demo persona (RIZKYP1708: Group; HENDRA0303: Individu; IWAYAN0909: DPLK).",
         "",
         f"Target: at least {TARGET_SHARE:.0%} of the floor's requests/s and p99 under {TARGET_P99_MS:.0f} ms. "
+        "Each endpoint is compared with the floor measured right before it (`floor beside`), so that "
+        "the load of the moment on this shared machine weighs on both alike. "
         "`queries`: database queries one request makes, counted in-process with the same token "
         "(gunicorn adds a connection health check per request).",
         "",
-        "| endpoint | path | queries | requests/s | p50 (ms) | p99 (ms) | vs floor | target | notes |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| endpoint | path | queries | requests/s | p50 (ms) | p99 (ms) | floor beside (req/s) | vs floor | target "
+        "| notes |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for r in results:
         if not r.requests_per_s:
-            lines.append(f"| {r.name} | `{r.path}` | - | - | - | - | - | skipped | {r.errors or r.note} |")
+            lines.append(f"| {r.name} | `{r.path}` | - | - | - | - | - | - | skipped | {r.errors or r.note} |")
             continue
-        share = r.requests_per_s / floor.requests_per_s if floor else 0
-        is_floor = r.name.startswith("floor")
+        reference = r.extra.get("floor_rps") or (floor.requests_per_s if floor else 0)
+        share = r.requests_per_s / reference if reference else 0
+        is_floor = r.name == "floor"
         met = is_floor or (share >= TARGET_SHARE and r.p99_ms < TARGET_P99_MS)
         notes = "; ".join(part for part in (r.note, r.errors) if part)
         lines.append(
             f"| {r.name} | `{r.path}` | {'?' if r.queries is None else r.queries} | {r.requests_per_s:,.0f} | "
-            f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {reference:,.0f} | "
             f"{share:.0%} | {'-' if is_floor else ('met' if met else 'MISSED')} | {notes} |"
         )
     lines += ["", "## Machine", ""]
@@ -417,6 +418,9 @@ def main():
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
+    parser.add_argument(
+        "--no-pairs", action="store_true", help="measure the floor once, not again right before each endpoint"
+    )
     parser.add_argument("--python-client", action="store_true", help="use the asyncio client even if wrk exists")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
@@ -468,9 +472,7 @@ def main():
     try:
         contexts = {}
         wanted = [e for e in ENDPOINTS if not args.only or e.name in args.only.split(",")]
-        if len(wanted) > 2 and wanted[0].name == "floor":
-            # The floor again at the end: if the machine got busier meanwhile, it shows.
-            wanted.append(Endpoint("floor (end of run)", wanted[0].path, note="the floor measured again last"))
+        floor_path = next(e.path for e in ENDPOINTS if e.name == "floor")
         for key in sorted({e.persona for e in wanted if e.persona}):
             try:
                 contexts[key] = persona_context(base_url, PERSONAS_BY_KEY[key])
@@ -499,6 +501,12 @@ def main():
                 results.append(result)
                 print(f"{endpoint.name:30} skipped: {result.errors}")
                 continue
+            if endpoint.name != "floor" and not args.no_pairs:
+                # The floor right before each endpoint: on a shared machine the load of the
+                # moment weighs on both alike, so their ratio holds when absolute figures move.
+                load(base_url + floor_path, {}, args.connections, WARM_UP_S, threads=2)
+                beside = load(base_url + floor_path, {}, args.connections, args.duration, threads=2)
+                result.extra["floor_rps"] = beside["requests_per_s"]
             # Warm up (worker imports, database connections, caches), then measure.
             load(base_url + path, headers, args.connections, WARM_UP_S, threads=2)
             measured = load(base_url + path, headers, args.connections, args.duration, threads=2)
