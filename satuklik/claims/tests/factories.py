@@ -36,6 +36,9 @@ from satuklik.policies.tests.factories import SCHEDULE_DEFAULTS, BenefitItemFact
 
 S = Claim.Status
 
+# Wednesday 19 March 2025: the factories' policies run through 2025 (the frozen_today fixture).
+TODAY = datetime.datetime(2025, 3, 19, 10, 0, tzinfo=datetime.UTC)
+
 # The path every status took to get here (for the timeline rows the factory writes).
 STATUS_PATHS = {
     S.DRAFT: [],

@@ -7,12 +7,14 @@ import re
 
 import pytest
 import time_machine
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from satuklik.claims import services
 from satuklik.claims.models import BankAccountUsed, Claim, ClaimDocument, ClaimStatusChange
 from satuklik.claims.tests.factories import (
     TINY_PDF,
+    TODAY,
+    S,
     jpeg_bytes,
     member_user,
     plan_item,
@@ -22,27 +24,7 @@ from satuklik.claims.tests.factories import (
 from satuklik.notifications.models import InboxItem, Message
 from satuklik.policies.tests.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(client):
-    # Messages are asserted in English (the msgids); the default language is Indonesian.
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-S = Claim.Status
-
-# Wednesday 19 March 2025: the factories' policies run through 2025.
-TODAY = datetime.datetime(2025, 3, 19, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "frozen_today")]
 
 
 @pytest.fixture

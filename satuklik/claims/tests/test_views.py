@@ -7,13 +7,13 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from satuklik.claims.models import Claim, ClaimDocument, DocumentRequest
 from satuklik.claims.tests.factories import (
     TINY_PDF,
     ClaimDocumentFactory,
     ClaimFactory,
+    S,
     jpeg_bytes,
     member_user,
     plan_item,
@@ -25,25 +25,7 @@ from satuklik.core.testing import session_queries
 from satuklik.notifications.models import Message
 from satuklik.policies.tests.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(client):
-    # Messages are asserted in English (the msgids); the default language is Indonesian.
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-S = Claim.Status
-TODAY = datetime.datetime(2025, 3, 19, 10, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "frozen_today")]
 
 
 @pytest.fixture
