@@ -40,6 +40,16 @@ def _stored_files(settings):
     return [name for _folder, _dirs, names in os.walk(settings.MEDIA_ROOT) for name in names]
 
 
+def _outpatient_details(member):
+    """An outpatient visit on Fri 14 March 2025 with one item of Rp 200.000."""
+    return {
+        "treatment_date": datetime.date(2025, 3, 14),
+        "provider_name": "Klinik A",
+        "diagnosis": "Demam",
+        "items": [{"benefit_item": plan_item(member, "OUTPATIENT"), "amount": 200_000}],
+    }
+
+
 def test_submission_gives_number_due_date_history_and_notifications(user, django_capture_on_commit_callbacks):
     claim = ready_draft(user, treatment_date=datetime.date(2025, 3, 14))
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,12 +168,7 @@ def test_a_failure_after_the_second_document_leaves_no_claim_and_no_file(user, s
             user=user,
             member=member,
             benefit_type="OUTPATIENT",
-            details={
-                "treatment_date": datetime.date(2025, 3, 14),
-                "provider_name": "Klinik A",
-                "diagnosis": "Demam",
-                "items": [{"benefit_item": plan_item(member, "OUTPATIENT"), "amount": 200_000}],
-            },
+            details=_outpatient_details(member),
             bank={"bank_code": "014", "account_number": "1234567890", "holder": "X"},
             files=files,
         )
@@ -180,12 +185,7 @@ def test_a_failed_check_after_the_documents_also_removes_the_files(user, setting
             user=user,
             member=member,
             benefit_type="OUTPATIENT",
-            details={
-                "treatment_date": datetime.date(2025, 3, 14),
-                "provider_name": "Klinik A",
-                "diagnosis": "Demam",
-                "items": [{"benefit_item": plan_item(member, "OUTPATIENT"), "amount": 200_000}],
-            },
+            details=_outpatient_details(member),
             # Never confirmed with a code: the submission check refuses it after the files are stored.
             bank={"bank_code": "009", "account_number": "5550001111", "holder": "X"},
             files=[(upload("kuitansi.pdf", TINY_PDF), "RECEIPT"), (upload("resep.pdf", TINY_PDF), "PRESCRIPTION")],
@@ -203,12 +203,7 @@ def test_complete_claim_in_one_go(user):
         user=user,
         member=member,
         benefit_type="OUTPATIENT",
-        details={
-            "treatment_date": datetime.date(2025, 3, 14),
-            "provider_name": "Klinik A",
-            "diagnosis": "Demam",
-            "items": [{"benefit_item": plan_item(member, "OUTPATIENT"), "amount": 200_000}],
-        },
+        details=_outpatient_details(member),
         bank={"bank_code": "014", "account_number": "1234567890", "holder": "X"},
         files=[(upload("kuitansi.pdf", TINY_PDF), "RECEIPT"), (upload("resep.jpg", jpeg_bytes()), "PRESCRIPTION")],
     )
