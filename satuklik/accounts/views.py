@@ -271,6 +271,23 @@ def _otp_page(request, *, challenge, verify_url, error, template, extra=None):
     return render(request, template, {"otp": context, **(extra or {})}, status=400 if error else 200)
 
 
+def _otp_verify(request, *, flow, flow_key, verify, restart, done_url, verify_url, template):
+    """A flow's code screen: a right code goes on to done_url, a refused one shows the screen
+    again (400) with the challenge as it now stands, an expired flow starts over."""
+    error = None
+    if request.method == "POST":
+        try:
+            verify(flow_key=flow_key, code=request.POST.get("code", ""), request=request)
+        except otp.OtpError as refusal:
+            error = refusal
+        except services.FlowExpired:
+            return restart(request)
+        else:
+            return redirect(done_url)
+        flow.challenge.refresh_from_db()
+    return _otp_page(request, challenge=flow.challenge, verify_url=reverse(verify_url), error=error, template=template)
+
+
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -280,22 +297,14 @@ def register_verify(request):
         return redirect("accounts:register-username")  # already verified (a second click)
     if flow is None or flow.step != "otp" or flow.challenge is None:
         return _register_restart(request)
-    error = None
-    if request.method == "POST":
-        try:
-            services.registration_verify(flow_key=flow_key, code=request.POST.get("code", ""), request=request)
-        except otp.OtpError as refusal:
-            error = refusal
-        except services.FlowExpired:
-            return _register_restart(request)
-        else:
-            return redirect("accounts:register-username")
-        flow.challenge.refresh_from_db()
-    return _otp_page(
+    return _otp_verify(
         request,
-        challenge=flow.challenge,
-        verify_url=reverse("accounts:register-verify"),
-        error=error,
+        flow=flow,
+        flow_key=flow_key,
+        verify=services.registration_verify,
+        restart=_register_restart,
+        done_url="accounts:register-username",
+        verify_url="accounts:register-verify",
         template="accounts/register_verify.html",
     )
 
@@ -395,22 +404,14 @@ def password_reset_verify(request):
         return redirect("accounts:password-reset-password")  # already verified (a second click)
     if flow is None or flow.challenge is None:
         return _reset_restart(request)
-    error = None
-    if request.method == "POST":
-        try:
-            services.password_reset_verify(flow_key=flow_key, code=request.POST.get("code", ""), request=request)
-        except otp.OtpError as refusal:
-            error = refusal
-        except services.FlowExpired:
-            return _reset_restart(request)
-        else:
-            return redirect("accounts:password-reset-password")
-        flow.challenge.refresh_from_db()
-    return _otp_page(
+    return _otp_verify(
         request,
-        challenge=flow.challenge,
-        verify_url=reverse("accounts:password-reset-verify"),
-        error=error,
+        flow=flow,
+        flow_key=flow_key,
+        verify=services.password_reset_verify,
+        restart=_reset_restart,
+        done_url="accounts:password-reset-password",
+        verify_url="accounts:password-reset-verify",
         template="accounts/reset_verify.html",
     )
 
