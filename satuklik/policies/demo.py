@@ -56,14 +56,15 @@ BATCH_SIZE = 2000
 DEFAULT_MEMBERS = 2000
 D = datetime.date
 F, M = Member.Gender.FEMALE, Member.Gender.MALE
-DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 - published in docs/demo.md on purpose
+DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105  # nosec B105 - published in docs/demo.md on purpose
 
 # --- Personas ----------------------------------------------------------------------------
 # Read by the other apps' demo builders: satuklik.accounts.demo creates an account for
 # every persona with registered=True (username, password, full name, e-mail, mobile,
 # date of birth) and links the memberships in `linked`; the e2e tests sign in with them.
 # `memberships` lists every (policy type, policy number, participant number) the persona
-# holds; `username` of a persona that is not registered is what registration will give.
+# holds; `username` of a persona that is not registered is what registration will give
+# (and such a persona has no `password`).
 PERSONAS = [
     {
         "key": "jane",
@@ -110,7 +111,6 @@ PERSONAS = [
         ],
         "registered": False,
         "username": "JANERA0112",
-        "password": None,
         "linked": [],
         "note": "The seeds' member: not registered, so the registration journey can be tried with her.",
     },
@@ -174,7 +174,6 @@ PERSONAS = [
         "memberships": [(PolicyType.GROUP, "23100451", "55501234")],
         "registered": False,
         "username": "SITIRA2104",
-        "password": None,
         "linked": [],
         "note": "A second member who is not registered (another employer, no dependents).",
     },
@@ -238,7 +237,6 @@ PERSONAS = [
         "memberships": [(PolicyType.GROUP, "12345678", "87650021")],
         "registered": False,
         "username": "DEDIKU3006",
-        "password": None,
         "linked": [],
         "note": "A former employee whose coverage ended: registration should say so.",
     },
@@ -706,7 +704,7 @@ def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date 
     if demo_present():
         return {}
     today = today or timezone.localdate()
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311 - reproducible demo data, nothing secret
     people = _People(rng)
     counts = {}
 
