@@ -12,7 +12,7 @@ or a proxy must not show a member's pages after logout).
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 SESSION_STARTED_KEY = "_auth_started_at"
@@ -42,7 +42,10 @@ class SessionLifetimeMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            if hasattr(request, "session") and SESSION_STARTED_KEY not in request.session:
+            session = getattr(request, "session", None)
+            # Only a session that holds a login: an API call authenticated by a bearer
+            # token must not create a session (one per request, and a cookie it never asked for).
+            if session is not None and SESSION_KEY in session and SESSION_STARTED_KEY not in session:
                 # Just signed in (login() ran in the view): the 12 hours start now.
                 request.session[SESSION_STARTED_KEY] = request.session[SESSION_SEEN_KEY] = time.time()
             if "Cache-Control" not in response:

@@ -111,6 +111,17 @@ def test_login_gives_a_token_that_works_until_it_expires(client, member):
         assert get(client, "/me", token=token).status_code == 401
 
 
+def test_a_bearer_request_creates_no_session(member, settings):
+    # A mobile app sends its token on every call: no session, no cookie it never asked for
+    # (one session per request would fill the session store).
+    token = _login(Client()).json()["token"]
+    app = Client()
+    response = get(app, "/me", token=token)
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert settings.SESSION_COOKIE_NAME not in app.cookies
+
+
 def test_unknown_and_known_usernames_get_the_same_401(client, member):
     wrong = _login(client, password="wrong")
     unknown = _login(client, username="NOBODY0101", password="wrong")
