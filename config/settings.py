@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "satuklik.accounts.middleware.SessionLifetimeMiddleware",  # idle 30 min, absolute 12 h, no-store
+    "satuklik.accounts.middleware.SessionLifetimeMiddleware",  # idle 30 min, absolute 12 h
     "django_otp.middleware.OTPMiddleware",
     "satuklik.core.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

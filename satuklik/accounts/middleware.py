@@ -5,15 +5,13 @@ an idle session on the server; this middleware checks it too from its own timest
 so the rule holds whatever the session engine. Absolute: SESSION_ABSOLUTE_MAX_AGE
 (12 hours) after sign-in the session ends however active it is.
 
-Authenticated responses get Cache-Control: no-store (a shared computer's back button
-or a proxy must not show a member's pages after logout).
+Cache-Control: no-store for signed-in pages is satuklik.core.middleware's job.
 """
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
-from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 SESSION_STARTED_KEY = "_auth_started_at"
 SESSION_SEEN_KEY = "_auth_seen_at"
@@ -48,7 +46,4 @@ class SessionLifetimeMiddleware:
             if session is not None and SESSION_KEY in session and SESSION_STARTED_KEY not in session:
                 # Just signed in (login() ran in the view): the 12 hours start now.
                 request.session[SESSION_STARTED_KEY] = request.session[SESSION_SEEN_KEY] = time.time()
-            if "Cache-Control" not in response:
-                add_never_cache_headers(response)
-                patch_cache_control(response, no_store=True, private=True)
         return response
