@@ -42,6 +42,16 @@ def distance_from_term(a):
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(max(0.0, a))))
 
 
+def unit_vector(lat, lng):
+    """The point on the unit sphere (x, y, z) of a latitude and longitude in degrees.
+
+    The straight-line (chord) distance between two such points is 2 sin(d / 2R), which
+    grows with the great-circle distance d: ordering by it is ordering by distance.
+    """
+    phi, lam = math.radians(lat), math.radians(lng)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+
 @dataclass(frozen=True)
 class Box:
     """Latitude/longitude bounds in degrees; a None longitude bound means all longitudes."""

@@ -1,9 +1,9 @@
 """Partner providers (hospitals, clinics, pharmacies...) as the insurer's directory lists them.
 
 The provider code is the insurer's: rows arrive through imports keyed on it. Coordinates
-are plain floats (they are not money); "nearest" uses a (latitude, longitude) b-tree
-index and a widening bounding box (see selectors.py), which works on SQLite and
-PostgreSQL without extensions.
+are plain floats (they are not money). "Nearest" (see selectors.py): on PostgreSQL a
+GiST index of each point on the unit sphere (cube extension, migration 0004) answers
+nearest-first; on SQLite a (latitude, longitude) b-tree and a widening bounding box.
 """
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -87,10 +87,10 @@ class Provider(TimeStampedModel):
             ),
         ]
         indexes = [
-            # Nearest: the bounding box is a range on latitude with longitude checked inside
-            # the same index, which also holds the id (and active, for SQLite to see it
-            # covers the query): the nearest ids come from the index alone, only the rows
-            # shown are read (see benchmarks/results/providers.md).
+            # Nearest on SQLite: the bounding box is a range on latitude with longitude
+            # checked inside the same index, which also holds the id (and active, for
+            # SQLite to see it covers the query): the nearest ids come from the index
+            # alone, only the rows shown are read (see benchmarks/results/providers.md).
             models.Index(
                 fields=["latitude", "longitude", "id", "active"],
                 condition=models.Q(active=True),
@@ -99,7 +99,8 @@ class Provider(TimeStampedModel):
             models.Index(fields=["city_key"], name="provider_city_key_idx"),
             # The default listing: ORDER BY name, code LIMIT n.
             models.Index(fields=["name", "code"], name="provider_name_code_idx"),
-            # On PostgreSQL, migration 0002 adds a pg_trgm GIN index on search_name.
+            # On PostgreSQL, migration 0002 adds a pg_trgm GIN index on search_name, and
+            # migration 0004 the GiST index on the point on the unit sphere (cube).
         ]
 
     def __str__(self):

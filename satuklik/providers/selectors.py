@@ -3,10 +3,14 @@
 The directory is public (no member data), so nothing here is scoped to a user; only
 active providers are ever shown.
 
-Nearest: a bounding box around the origin on the (latitude, longitude) index, ordered
-by the haversine term in SQL and widened until the requested rows all lie inside the
-circle the box was drawn around. Every point outside the box is farther than its
-radius, so the order is exact; only the rows inside the box are ever read.
+Nearest, on PostgreSQL: one statement, ORDER BY the chord distance between points on
+the unit sphere (cube extension) LIMIT n, which a GiST index answers nearest-first
+(migration 0004): it reads the rows returned and a few index pages, never the whole
+table. On SQLite: a bounding box around the origin on the (latitude, longitude)
+index, ordered by the haversine term in SQL and widened until the requested rows all
+lie inside the circle the box was drawn around. Every point outside the box is
+farther than its radius, so the order is exact; only the rows inside the box are ever
+read. Both measured in benchmarks/results/providers.md.
 """
 
 import math
@@ -25,6 +29,7 @@ from satuklik.providers.geo import (
     haversine_km,
     haversine_term,
     haversine_term_between,
+    unit_vector,
 )
 from satuklik.providers.models import SERVICE_FIELDS, Provider
 from satuklik.providers.text import fold, normalize_city, query_words
@@ -180,8 +185,59 @@ def _box_filter(latitude, longitude, radius_km):
     return condition
 
 
+# The provider's point on the unit sphere as a cube: the same expression as the GiST
+# index of migration 0004_provider_sphere_index, so that the planner uses it.
+SPHERE_POINT_SQL = (
+    'cube(ARRAY[cos(radians("providers_provider"."latitude")) * cos(radians("providers_provider"."longitude")), '
+    'cos(radians("providers_provider"."latitude")) * sin(radians("providers_provider"."longitude")), '
+    'sin(radians("providers_provider"."latitude"))])'
+)
+
+
+def nearest_uses_sphere_index():
+    """PostgreSQL has the cube extension and the GiST index (migration 0004); SQLite uses boxes."""
+    return connection.vendor == "postgresql"
+
+
 def nearest(queryset, *, latitude, longitude, offset, limit, bounded=True):
     """The rows of queryset ranked offset..offset+limit by distance, each with distance_km.
+
+    On PostgreSQL, one nearest-first index search (bounded does not matter); elsewhere
+    a widening box (nearest_in_boxes)."""
+    if nearest_uses_sphere_index():
+        return nearest_on_sphere(queryset, latitude=latitude, longitude=longitude, offset=offset, limit=limit)
+    return nearest_in_boxes(
+        queryset, latitude=latitude, longitude=longitude, offset=offset, limit=limit, bounded=bounded
+    )
+
+
+def nearest_on_sphere(queryset, *, latitude, longitude, offset, limit):
+    """PostgreSQL: ORDER BY point <-> origin OFFSET .. LIMIT .., served by the GiST index
+    nearest-first; filters are checked on the rows as the index hands them out.
+
+    Rows at exactly the same distance come in the index's order (no id tie-break: a
+    second sort key would make PostgreSQL sort every candidate instead); the same search
+    gives the same order, so pages follow on."""
+    # A constant expression; the origin's coordinates stay parameters.
+    chord = RawSQL(  # noqa: S611  # nosec B611
+        f"{SPHERE_POINT_SQL} <-> cube(ARRAY[%s, %s, %s]::float8[])",
+        unit_vector(latitude, longitude),
+        output_field=FloatField(),
+    )
+    rows = list(queryset.order_by(chord.asc()).defer(*NOT_LISTED)[offset : offset + limit])
+    for row in rows:
+        row.hav = haversine_term_between(latitude, longitude, row.latitude, row.longitude)
+    # Chord and haversine order alike; sorting again keeps the shown km in order even
+    # where float rounding differs between the two in the last digit.
+    rows.sort(key=lambda row: row.hav)
+    for row in rows:
+        row.distance_km = distance_from_term(row.hav)
+    return rows
+
+
+def nearest_in_boxes(queryset, *, latitude, longitude, offset, limit, bounded=True):
+    """The rows of queryset ranked offset..offset+limit by distance, each with distance_km,
+    with a (latitude, longitude) b-tree index and no extension (SQLite).
 
     bounded=False orders the whole queryset at once (for small sets: one city's
     providers, a small directory). Otherwise a box around the origin widens until the
@@ -272,16 +328,19 @@ def provider_search(*, filters, page=1, page_size=DEFAULT_PAGE_SIZE):
     qs = _filtered(filters, city_keys)
     origin = _origin(filters, cities)
     if origin is not None:
-        # A few hundred candidates (a small directory, a small city) are ordered at once;
-        # otherwise a box widens around the origin.
-        candidates = sum(city.count for city in cities) if cities is not None else active_provider_count()
+        # Boxes: a few hundred candidates (a small directory, a small city) are ordered at
+        # once; otherwise a box widens around the origin. The sphere index needs no count.
+        bounded = True
+        if not nearest_uses_sphere_index():
+            candidates = sum(city.count for city in cities) if cities is not None else active_provider_count()
+            bounded = candidates > SMALL_DIRECTORY
         items = nearest(
             qs,
             latitude=origin.latitude,
             longitude=origin.longitude,
             offset=offset,
             limit=page_size + 1,
-            bounded=candidates > SMALL_DIRECTORY,
+            bounded=bounded,
         )
     else:
         # With a name query, order by the folded name: no b-tree index serves that order, so

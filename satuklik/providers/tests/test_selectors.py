@@ -3,6 +3,8 @@
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from satuklik.policies.models import BenefitType
 from satuklik.providers.demo import build_demo_providers
@@ -176,3 +178,44 @@ def test_a_big_city_is_searched_with_boxes_too_and_stays_exact(demo, monkeypatch
         origin, Provider.objects.filter(active=True, city__startswith="Jakarta", provider_type=ProviderType.HOSPITAL)
     )
     assert [p.code for p in page.items] == [p.code for p in expected[20:40]]
+
+
+def test_nearest_with_name_service_and_cashless_filters_is_exact(demo):
+    rng = random.Random(11)
+    wanted = Provider.objects.filter(active=True, service_maternity=True, cashless=True, search_name__contains="rumah")
+    for origin in [SABANG, MERAUKE, *((rng.uniform(-11, 6), rng.uniform(95, 141)) for _ in range(5))]:
+        expected = brute_force(origin, wanted)
+        filters = ProviderFilters(
+            q="rs", service=BenefitType.MATERNITY, cashless=True, latitude=origin[0], longitude=origin[1]
+        )
+        page = provider_search(filters=filters, page=2, page_size=10)
+        assert len(page.items) == 10
+        assert [p.code for p in page.items] == [p.code for p in expected[10:20]], origin
+
+
+def test_providers_at_the_same_spot_are_each_listed_once_across_pages():
+    # A pharmacy inside a hospital shares its coordinates: equal distances must not make a
+    # provider appear on two pages, or on none.
+    for n in range(30):
+        ProviderFactory(name=f"Apotek {n}", latitude=-6.2, longitude=106.8)
+    ProviderFactory(name="Jauh", latitude=-6.3, longitude=106.8)
+    filters = ProviderFilters(latitude=-6.21, longitude=106.8)
+    pages = [provider_search(filters=filters, page=n, page_size=12) for n in (1, 2, 3)]
+    listed = [p.name for page in pages for p in page.items]
+    assert sorted(listed[:30]) == sorted(f"Apotek {n}" for n in range(30))
+    assert listed[30:] == ["Jauh"] and not pages[2].has_next
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the sphere index is PostgreSQL's")
+def test_on_postgresql_nearest_is_one_index_search_that_does_not_read_every_row(demo):
+    with CaptureQueriesContext(connection) as queries:
+        page = provider_search(filters=ProviderFilters(latitude=MERAUKE[0], longitude=MERAUKE[1]), page_size=20)
+    assert len(queries) == 1 and len(page.items) == 20
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The index hands out the nearest first: 21 rows read (20 and one to know there is a
+    # next page), not the 1,600 of the demo directory.
+    assert "Index Scan using provider_sphere_point_idx" in plan, plan
+    assert "Seq Scan" not in plan and "Sort" not in plan, plan
+    assert "actual rows=21 " in plan.splitlines()[1], plan
