@@ -131,11 +131,15 @@ if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
     REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + f"/{2 + int(os.environ['PYTEST_XDIST_WORKER'][2:])}"
 if REDIS_URL:
     # Shared by every app server: OTP throttles, lockouts and sessions must be.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "satuklik.core.cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# API reads kept in the cache until a table they read is written (satuklik/core/readcache.py).
+READ_CACHE_ENABLED = env_bool("SATUKLIK_READ_CACHE", True)
+# Strict: a cached read that reads a table it does not name raises (DEBUG and the tests).
+READ_CACHE_STRICT = env_bool("SATUKLIK_READ_CACHE_STRICT", False)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -33,6 +33,7 @@ from satuklik.accounts.models import (
     User,
 )
 from satuklik.accounts.security import client_ip, normalise_username, security_event_record
+from satuklik.core import readcache
 from satuklik.notifications import services as notifications
 from satuklik.policies.models import Member, Policy, PolicyType
 
@@ -663,7 +664,15 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     """The valid token for this bearer value (user active, not revoked, not expired), else None."""
     if not raw or len(raw) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash_key(raw)).first()
+    key_hash = _hash_key(raw)
+    # Every API call comes through here: the token and its user are read from the cache
+    # until either table is written (a revocation, a password change, a deactivation).
+    token = readcache.read(
+        "accounts.api_token",
+        tables=[ApiToken, User],
+        key=[key_hash],
+        build=lambda: ApiToken.objects.select_related("user").filter(key_hash=key_hash).first(),
+    )
     if token is None or not token.is_valid or not token.user.is_active:
         return None
     now = timezone.now()

@@ -32,6 +32,7 @@ from satuklik.claims.banks import bank_choices, bank_name
 from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
 from satuklik.claims.models import Claim, mask_account_number
 from satuklik.claims.workflow import STATUS_EXPLANATIONS
+from satuklik.core.readcache import cached
 from satuklik.policies.models import BenefitType
 
 router = Router(tags=["claims"], auth=member_auth)
@@ -414,10 +415,25 @@ def _draft_for(request, claim_id):
 
 
 @router.get("/participants", response=list[ParticipantOut], summary="Who the member can claim for, and their plan")
+@cached(
+    "claims.participants",
+    tables=[
+        "accounts.PolicyLink",
+        "policies.BenefitItem",
+        "policies.Member",
+        "policies.Plan",
+        "policies.Policy",
+        "policies.PolicyHolder",
+    ],
+    daily=True,
+)
 def participants(request):
     result = []
-    for person in selectors.participants_for_claim(user=request.user):
-        types = selectors.benefit_types_of(person)
+    people = selectors.participants_for_claim(user=request.user)
+    items_by_plan = selectors.benefit_items_by_plan(plan_ids={person.plan_id for person in people})
+    for person in people:
+        by_type = items_by_plan.get(person.plan_id, {})
+        types = sorted(by_type)
         items = {
             benefit_type: [
                 {
@@ -429,7 +445,7 @@ def participants(request):
                     "limit_period": item.limit_period,
                     "per_day": item.limit_period == "DAY",
                 }
-                for item in selectors.benefit_items_for(member=person, benefit_type=benefit_type)
+                for item in by_type[benefit_type]
             ]
             for benefit_type in types
         }
@@ -533,6 +549,7 @@ def bank_verify(request, payload: BankVerifyIn):
 
 
 @router.get("", response=ClaimPageOut, summary="The member's claims (drafts included), newest first")
+@cached("claims.list", tables=["accounts.PolicyLink", "claims.Claim", "policies.Member"])
 def claim_list(request, query: Query[PageQuery]):
     paginator = Paginator(selectors.claim_list_for_member(user=request.user), query.page_size)
     page = paginator.get_page(query.page)

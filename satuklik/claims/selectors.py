@@ -68,6 +68,14 @@ def benefit_types_of(member) -> list[str]:
     return sorted(set(BenefitItem.objects.filter(plan_id=member.plan_id).values_list("benefit_type", flat=True)))
 
 
+def benefit_items_by_plan(*, plan_ids) -> dict[int, dict[str, list[BenefitItem]]]:
+    """The benefit items of these plans, by plan and benefit type, in one query."""
+    grouped: dict[int, dict[str, list[BenefitItem]]] = {}
+    for item in BenefitItem.objects.filter(plan_id__in=plan_ids).order_by("benefit_type", "sort_order", "code"):
+        grouped.setdefault(item.plan_id, {}).setdefault(item.benefit_type, []).append(item)
+    return grouped
+
+
 def benefit_items_for(*, member, benefit_type):
     return BenefitItem.objects.filter(plan_id=member.plan_id, benefit_type=benefit_type).order_by("sort_order", "code")
 

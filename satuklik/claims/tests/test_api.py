@@ -63,6 +63,26 @@ def test_participants_list_the_member_and_dependents_with_their_plan(api, jane):
     assert body[0]["benefit_items"]["INPATIENT"][0]["per_day"] is True
 
 
+def test_participants_take_the_same_queries_for_a_larger_family(api, jane, settings):
+    settings.READ_CACHE_ENABLED = False  # the queries that build the answer, not a cached copy
+    principal = jane.policy_links.get().member
+    MemberFactory(spouse_of=principal)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get("/api/v1/claims/participants").json()
+        return len(queries), body
+
+    count()  # the token's first use is stamped once
+    two, body = count()
+    assert len(body) == 2
+    for _ in range(3):
+        MemberFactory(child_of=principal)
+    five, body = count()
+    assert len(body) == 5 and all(row["benefit_items"]["OUTPATIENT"] for row in body)
+    assert two == five
+
+
 def test_whole_journey_by_api(api, jane, django_capture_on_commit_callbacks):
     member = jane.policy_links.get().member
     item = plan_item(member, "OUTPATIENT")
@@ -255,7 +275,8 @@ def test_illegal_status_moves_by_api_are_refused(api, jane):
     assert claim.status == S.APPROVED
 
 
-def test_list_is_paginated_with_a_constant_query_count(api, jane):
+def test_list_is_paginated_with_a_constant_query_count(api, jane, settings):
+    settings.READ_CACHE_ENABLED = False  # the queries that build the page, not a cached copy
     member = jane.policy_links.get().member
     ClaimFactory(member=member, items=[])
 

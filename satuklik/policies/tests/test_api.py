@@ -50,9 +50,12 @@ def test_policy_list_with_labels_and_selection(api, world):
 
 def test_select_remembers_and_refuses_others(api, world):
     dplk_link = PolicyLink.objects.get(member=world.dplk)
+    assert [p["selected"] for p in api.get("/api/v1/policies").json()] == [True, False, False]
     response = api.post(f"/api/v1/policies/{dplk_link.pk}/select")
     assert response.status_code == 200
     assert response.json()["selected"] is True
+    # The list (cached a moment ago) follows the choice at once.
+    assert [p["selected"] for p in api.get("/api/v1/policies").json()] == [False, False, True]
     world.user.refresh_from_db()
     assert world.user.selected_link_id == dplk_link.pk
     stranger_link = PolicyLink.objects.get(member=world.stranger)
