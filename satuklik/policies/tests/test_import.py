@@ -1,6 +1,7 @@
 """The core-data import: files in, rows upserted all-or-nothing, a report of bad lines out."""
 
 import datetime
+import gc
 import io
 
 import openpyxl
@@ -330,6 +331,17 @@ def test_a_row_with_more_cells_than_columns_is_reported():
 def test_a_fake_xlsx_is_reported():
     report = core_file_import(kind="policyholders", file=b"PK\x03\x04garbage", file_name="x.xlsx")
     assert [e.message for e in report.errors] == ["The file is not a valid XLSX workbook."]
+
+
+def test_the_cycle_collector_runs_again_after_an_import_good_or_bad():
+    # An import pauses it while it holds the rows; a web worker must not keep it off.
+    import_samples("policyholders")
+    assert gc.isenabled()
+    core_file_import(kind="policyholders", file=b"holder_code,name\nA,\n", file_name="policyholders.csv")
+    assert gc.isenabled()
+    with pytest.raises(FileNotFoundError):
+        core_file_import(kind="policyholders", file=SAMPLES / "no-such-file.csv")
+    assert gc.isenabled()
 
 
 def test_plan_rows_must_agree_on_the_plan_and_shares_must_not_exceed_100():
