@@ -134,6 +134,9 @@ class ImportReport:
     error_count: int = 0  # all errors, also those past MAX_REPORTED_ERRORS
     tables: dict[str, Counts] = field(default_factory=dict)  # per table written, when several
     duration_s: float = 0.0
+    # Seconds per phase: read (parse and convert the cells), check (duplicates, references,
+    # rules), write (the upsert), commit (end of the transaction: deferred constraint checks).
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -162,6 +165,7 @@ class ImportReport:
             "error_count": self.error_count,
             "tables": {name: vars(counts) for name, counts in self.tables.items()},
             "duration_s": round(self.duration_s, 3),
+            "timings": {phase: round(seconds, 3) for phase, seconds in self.timings.items()},
             "errors": [{"line": e.line, "column": e.column, "message": e.message} for e in self.errors],
         }
 
@@ -615,12 +619,21 @@ class FileImport:
         return report
 
     def _run(self, report, file, *, file_name, dry_run):
+        started = time.perf_counter()
+
+        def phase_done(name):
+            nonlocal started
+            now = time.perf_counter()
+            report.timings[name] = now - started
+            started = now
+
         try:
             table = read_table(file, file_name=file_name)
             rows = clean_rows(table, self.columns, report, self.rejected)
         except ImportFileError as exc:
             report.add_error(exc.line, "", str(exc))
             return report
+        phase_done("read")
         if self.key:
             first_seen = {}
             get_key = _getter(self.key)
@@ -637,10 +650,13 @@ class FileImport:
                     self.prepare([row for _line, row in rows])
                     for line, row in rows:
                         self.check(row, line)
+                phase_done("check")
                 if report.ok and rows:
                     report.add_counts(self.write([row for _line, row in rows]))
+                    phase_done("write")
                 if dry_run or not report.ok:
                     transaction.set_rollback(True)
+            phase_done("commit")
         except DatabaseError as exc:
             report.created = report.updated = report.unchanged = 0
             report.tables = {}
