@@ -16,6 +16,22 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def git_commit(directory: Path) -> str:
+    """The commit checked out in `directory` ("" outside a git checkout)."""
+    git = directory / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head[5:]
+        if (git / ref).exists():
+            return (git / ref).read_text().strip()
+        packed = (git / "packed-refs").read_text().splitlines()
+        return next((line.split()[0] for line in packed if line.endswith(" " + ref)), "")
+    except OSError:
+        return ""
+
+
 def env_bool(name, default=False):
     value = os.environ.get(name)
     if value is None:
@@ -138,6 +154,9 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # API reads kept in the cache until a table they read is written (satuklik/core/readcache.py).
 READ_CACHE_ENABLED = env_bool("SATUKLIK_READ_CACHE", True)
+# Part of every cached answer's key, so that a new release never serves the old one's
+# answers: SATUKLIK_RELEASE if the deployment sets it, else the checked-out git commit.
+READ_CACHE_RELEASE = os.environ.get("SATUKLIK_RELEASE") or git_commit(BASE_DIR)
 # Strict: a cached read that reads a table it does not name raises (DEBUG and the tests).
 READ_CACHE_STRICT = env_bool("SATUKLIK_READ_CACHE_STRICT", False)
 

@@ -28,21 +28,22 @@ import logging
 import re
 import time
 import uuid
-from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Model
+from django.http import HttpResponse
 from django.utils import timezone, translation
+from ninja.decorators import decorate_view
 
 logger = logging.getLogger(__name__)
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.I)
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.I)
 _GENERATION_KEY = "readcache:generation:{}"
-_VALUE_KEY = "readcache:value:{}:{}"
+_VALUE_KEY = "readcache:value:{}:{}:{}"
 # Reads are kept at most this long even when nothing writes (memory, and any write made
 # outside Django's connections, e.g. by psql, is picked up by then).
 VALUE_TIMEOUT = 60 * 60
@@ -99,23 +100,28 @@ def watch_writes(connection, **kwargs):
 # --- Reads ---------------------------------------------------------------------------
 
 
-@contextmanager
-def _tables_read(names: set):
-    """Collect the tables the queries inside read, on every connection."""
+class _TableReads:
+    """Collects the tables the queries read on every connection, from start() to stop()."""
 
-    def reader(execute, sql, params, many, context):
+    def __init__(self):
+        self.names: set[str] = set()
+        self.connections = []
+
+    def __call__(self, execute, sql, params, many, context):
         if isinstance(sql, str):
-            names.update(_READ.findall(sql))
+            self.names.update(_READ.findall(sql))
         return execute(sql, params, many, context)
 
-    wrapped = connections.all()
-    for connection in wrapped:
-        connection.execute_wrappers.append(reader)
-    try:
-        yield
-    finally:
-        for connection in wrapped:
-            connection.execute_wrappers.remove(reader)
+    def start(self):
+        self.connections = connections.all()
+        for connection in self.connections:
+            connection.execute_wrappers.append(self)
+
+    def stop(self):
+        for connection in self.connections:
+            if self in connection.execute_wrappers:
+                connection.execute_wrappers.remove(self)
+        self.connections = []
 
 
 def _generations(names: list[str], found: dict) -> tuple:
@@ -129,6 +135,42 @@ def _generations(names: list[str], found: dict) -> tuple:
     return tuple(found.get(_GENERATION_KEY.format(name)) for name in names)
 
 
+class _Entry:
+    """One cached answer: looked up with the generations of its tables in one round trip;
+    on a miss, the tables the build reads are watched until it is stored."""
+
+    def __init__(self, name: str, tables, key):
+        self.name = name
+        self.tables = sorted({_table_name(table) for table in tables})
+        parts = "\n".join([translation.get_language() or "", *(str(part) for part in key)])
+        digest = hashlib.sha256(parts.encode()).hexdigest()
+        self.key = _VALUE_KEY.format(settings.READ_CACHE_RELEASE, name, digest)
+        self.generations = ()
+        self.reads = _TableReads()
+
+    def lookup(self):
+        """The cached value (None on a miss); a miss starts watching the tables read."""
+        found = cache.get_many([self.key, *(_GENERATION_KEY.format(table) for table in self.tables)])
+        self.generations = _generations(self.tables, found)
+        cached = found.get(self.key)
+        if cached is not None and cached[0] == self.generations:
+            return cached[1]
+        self.reads.start()
+        return None
+
+    def store(self, value) -> None:
+        """Keep the value, unless the build read a table the entry does not name."""
+        self.reads.stop()
+        undeclared = self.reads.names - set(self.tables)
+        if undeclared:
+            message = f"read cache {self.name!r} read tables it does not name: {', '.join(sorted(undeclared))}"
+            if settings.DEBUG or getattr(settings, "READ_CACHE_STRICT", False):
+                raise ReadCacheError(message)
+            logger.warning(message)
+            return
+        cache.set(self.key, (self.generations, value), timeout=VALUE_TIMEOUT)
+
+
 def read(name: str, *, tables, key, build):
     """build()'s result, from the cache while none of `tables` has been written since.
 
@@ -137,26 +179,16 @@ def read(name: str, *, tables, key, build):
     """
     if not _enabled():
         return build()
-    names = sorted({_table_name(table) for table in tables})
-    parts = "\n".join([translation.get_language() or "", *(str(part) for part in key)])
-    value_key = _VALUE_KEY.format(name, hashlib.sha256(parts.encode()).hexdigest())
-    found = cache.get_many([value_key, *(_GENERATION_KEY.format(table) for table in names)])
-    generations = _generations(names, found)
-    cached = found.get(value_key)
-    if cached is not None and cached[0] == generations:
-        return cached[1]
-
-    read_tables: set[str] = set()
-    with _tables_read(read_tables):
-        value = build()
-    undeclared = read_tables - set(names)
-    if undeclared:
-        message = f"read cache {name!r} read tables it does not name: {', '.join(sorted(undeclared))}"
-        if settings.DEBUG or getattr(settings, "READ_CACHE_STRICT", False):
-            raise ReadCacheError(message)
-        logger.warning(message)
+    entry = _Entry(name, tables, key)
+    value = entry.lookup()
+    if value is not None:
         return value
-    cache.set(value_key, (generations, value), timeout=VALUE_TIMEOUT)
+    try:
+        value = build()
+    except BaseException:
+        entry.reads.stop()
+        raise
+    entry.store(value)
     return value
 
 
@@ -171,19 +203,50 @@ def _key_part(value) -> str:
 
 
 def cached(name: str, *, tables, per_person: bool = True, daily: bool = False):
-    """Cache an API view's answer with read(): per signed-in person unless per_person is
+    """Cache a django-ninja view's response: per signed-in person unless per_person is
     False (public data), per calendar day when the answer depends on today's date, and
-    per argument (path and query parameters)."""
+    per argument (path and query parameters). Authentication and parameter checks run
+    on every call.
+
+    What is kept is the response ninja made of the view's result (validated against the
+    operation's response schema and rendered to JSON), so a cached answer skips the ORM
+    and the serialisation alike: the view returns it as an HttpResponse, which ninja
+    passes through; on a miss, the wrapper around ninja's run (decorate_view) stores
+    the response ninja rendered.
+    """
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, **kwargs):
+            if not _enabled():
+                return view(request, **kwargs)
             key = [person_key(request.user) if per_person else "-"]
             if daily:
                 key.append(timezone.localdate().isoformat())
             key += [f"{arg}={_key_part(value)}" for arg, value in sorted(kwargs.items())]
-            return read(name, tables=tables, key=key, build=lambda: view(request, **kwargs))
+            entry = _Entry(name, tables, key)
+            found = entry.lookup()
+            if found is not None:
+                status, content_type, content = found
+                return HttpResponse(content, status=status, content_type=content_type)
+            request._readcache_entry = entry
+            return view(request, **kwargs)
 
-        return wrapper
+        def store_response(run):
+            @functools.wraps(run)
+            def run_and_store(request, *args, **kwargs):
+                try:
+                    response = run(request, *args, **kwargs)
+                finally:
+                    entry = request.__dict__.pop("_readcache_entry", None)
+                    if entry is not None:
+                        entry.reads.stop()
+                if entry is not None and response.status_code == 200:
+                    entry.store((response.status_code, response["Content-Type"], response.content))
+                return response
+
+            return run_and_store
+
+        return decorate_view(store_response)(wrapper)
 
     return decorate

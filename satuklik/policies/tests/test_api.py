@@ -195,3 +195,25 @@ def test_in_the_openapi_document(client, db):
         "/api/v1/verify/public-key",
     ]:
         assert path in paths, path
+
+
+def test_cached_answers_are_the_fresh_ones_and_never_another_members(api, world, settings, django_assert_num_queries):
+    urls = [url for method, url in member_endpoints(world, mine=True) if method == "get"]
+    urls.insert(0, "/api/v1/policies")
+    api.get("/api/v1/auth/me")  # the token's first use is stamped; from now on it comes from the cache
+    cached_answers = {}
+    for url in urls:
+        first = api.get(url)
+        with django_assert_num_queries(0):
+            again = api.get(url)
+        assert (again.status_code, again["Content-Type"], again.json()) == (200, first["Content-Type"], first.json())
+        cached_answers[url] = again.json()
+    settings.READ_CACHE_ENABLED = False
+    for url in urls:  # built afresh: the same answers
+        assert api.get(url).json() == cached_answers[url]
+    settings.READ_CACHE_ENABLED = True
+    stranger = bearer(UserFactory())
+    for url in urls[1:]:
+        assert stranger.get(url).status_code == 404, url
+    mine = {link["id"] for link in api.get("/api/v1/policies").json()}
+    assert mine and mine.isdisjoint(link["id"] for link in stranger.get("/api/v1/policies").json())
