@@ -85,6 +85,11 @@ from django.utils.translation import gettext as _
 
 from satuklik.core.money import parse_rupiah
 
+# The largest whole numbers PostgreSQL's integer and bigint columns hold: a converter
+# refuses more with a reason, rather than leaving it to the database.
+INTEGER_MAX = 2_147_483_647
+BIGINT_MAX = 9_223_372_036_854_775_807
+
 # A report keeps this many row errors (and counts them all): enough to fix a file by,
 # small enough to show on a page and store with the run.
 MAX_REPORTED_ERRORS = 1000
@@ -377,6 +382,8 @@ def money(*, allow_negative: bool = False) -> Callable:
             raise ValueError(_("%(value)s is not an amount in rupiah") % {"value": value}) from None
         if amount < 0 and not allow_negative:
             raise ValueError(_("must not be negative"))
+        if not -BIGINT_MAX <= amount <= BIGINT_MAX:
+            raise ValueError(_("must be at most %(max)s") % {"max": BIGINT_MAX})
         if len(cache) < 10_000:
             cache[value] = amount
         return amount
@@ -797,9 +804,15 @@ class Upsert:
             model_field = self.model._meta.get_field(name) if name in self.fields else self._source_fields[name]
             if isinstance(model_field, models.ForeignKey):
                 model_field = model_field.target_field
-            db_type = (
-                model_field.rel_db_type(connection) if model_field.primary_key else model_field.db_type(connection)
-            )
+            if isinstance(model_field, models.IntegerField):
+                # psycopg's binary smallint/integer/bigint writers wrap a number too large
+                # for the type without a word; numeric keeps it exact and the INSERT's
+                # cast to the column refuses it, as text COPY would have.
+                db_type = "numeric"
+            elif model_field.primary_key:
+                db_type = model_field.rel_db_type(connection)
+            else:
+                db_type = model_field.db_type(connection)
             stage_types.append(f"{q('s_' + name)} {db_type}")
         joins = []
         for lookup in self.lookups:
@@ -923,6 +936,8 @@ def sql_in_chunks(values: Iterable, size: int = 5000) -> Iterator[list]:
 
 
 __all__ = [
+    "BIGINT_MAX",
+    "INTEGER_MAX",
     "MAX_REPORTED_ERRORS",
     "Column",
     "Counts",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuklik.core.importing import (
+    INTEGER_MAX,
     Column,
     Counts,
     FileImport,
@@ -289,7 +290,7 @@ class PlanImport(FileImport):
         Column("limit_amount", money()),
         Column("limit_period", choice(LIMIT_PERIODS), default=LimitPeriod.PER_YEAR),
         Column("annual_limit_amount", money()),
-        Column("count_limit", integer(1)),
+        Column("count_limit", integer(1, INTEGER_MAX)),
         Column("count_period_months", integer(1, 120)),
         Column("copay_percent", percent(), default=0),
         Column("deductible_amount", money(), default=0),

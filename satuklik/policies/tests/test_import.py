@@ -11,10 +11,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import DataError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
 from satuklik.core.importing import read_table
+from satuklik.policies.importing import upsert
 from satuklik.policies.importing.kinds import KINDS
 from satuklik.policies.importing.models import ImportRun
 from satuklik.policies.importing.services import FileToImport, core_file_import, core_files_import
@@ -366,6 +368,47 @@ def test_plan_rows_must_agree_on_the_plan_and_shares_must_not_exceed_100():
     assert errors_of(report) == [
         (3, "share_percent", "the shares of policy 00056789 add up to more than 100%"),
     ]
+
+
+def test_numbers_too_large_for_their_column_are_reported_not_stored_wrong():
+    import_samples("policyholders", "policies")
+    plans = (
+        "plan_code,plan_name,benefit_type,item_code,item_name,limit_amount,count_limit\n"
+        "P1,Plan One,Rawat Inap,RB,Kamar,500.000,99999999999\n"
+        "P1,Plan One,Gigi,FILL,Tambal,99.999.999.999.999.999.999,1\n"
+    )
+    report = core_file_import(kind="plans", file=plans.encode(), file_name="plans.csv")
+    assert errors_of(report) == [
+        (2, "count_limit", "must be at most 2147483647"),
+        (3, "limit_amount", "must be at most 9223372036854775807"),
+    ]
+    assert not BenefitItem.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's integers hold 64 bits whatever the column")
+def test_the_upsert_refuses_a_number_too_large_for_its_column_rather_than_wrapping_it():
+    # Converters bound their numbers; this is the database's guard behind them.
+    import_samples("policyholders", "policies", "plans")
+    row = {
+        "benefit_type": "DENTAL",
+        "code": "BIG",
+        "name": "Big",
+        "name_en": "",
+        "limit_amount": None,
+        "limit_period": "YEAR",
+        "annual_limit_amount": None,
+        "count_limit": 2**40,
+        "count_period_months": None,
+        "copay_percent": 0,
+        "deductible_amount": 0,
+        "waiting_period_days": 0,
+        "cashless": True,
+        "sort_order": 1,
+        "plan_code": "ABCDE-A",
+    }
+    with pytest.raises(DataError, match="out of range"), transaction.atomic():
+        upsert.BENEFIT_ITEMS.run([tuple(row[name] for name in upsert.BENEFIT_ITEMS.staging_columns)])
+    assert not BenefitItem.objects.filter(code="BIG").exists()
 
 
 def test_dplk_rows_need_the_account_imported_first():
