@@ -41,6 +41,8 @@ from ninja.decorators import decorate_view
 logger = logging.getLogger(__name__)
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.I)
+# A write inside a WITH statement (the importers' INSERT ... RETURNING in a CTE).
+_WRITE_IN_WITH = re.compile(r'\b(?:INSERT\s+INTO|DELETE\s+FROM)\s+"?(\w+)"?|\(\s*UPDATE\s+"?(\w+)"?', re.I)
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.I)
 _GENERATION_KEY = "readcache:generation:{}"
 _VALUE_KEY = "readcache:value:{}:{}:{}"
@@ -75,20 +77,32 @@ def tables_changed(tables) -> None:
         cache.set_many({_GENERATION_KEY.format(name): stamp for name in names}, timeout=None)
 
 
+def table_written(connection, table) -> None:
+    """Record a write to `table` on `connection`: a new generation at once (readers inside
+    this transaction see the write) and again at commit (a reader elsewhere that cached the
+    old rows between the two is not served them afterwards). The watcher below calls this
+    for every statement; code that writes through the database driver itself (sqlite3's
+    executemany, psycopg's COPY) calls it too."""
+    tables_changed([table])
+    if connection.in_atomic_block:
+        connection.on_commit(lambda: tables_changed([table]))
+
+
+def _tables_written(sql: str) -> list[str]:
+    if (match := _WRITE.match(sql)) is not None:
+        return [match.group(1)]
+    if sql.lstrip()[:4].upper() == "WITH":
+        return [insert_or_delete or update for insert_or_delete, update in _WRITE_IN_WITH.findall(sql)]
+    return []
+
+
 def _write_watcher(execute, sql, params, many, context):
-    match = _WRITE.match(sql) if isinstance(sql, str) else None
-    if match is None:
-        return execute(sql, params, many, context)
-    table = match.group(1)
+    tables = _tables_written(sql) if isinstance(sql, str) else []
     try:
         return execute(sql, params, many, context)
     finally:
-        tables_changed([table])  # readers inside this transaction see the write
-        connection = context["connection"]
-        if connection.in_atomic_block:
-            # Readers elsewhere see it at commit; one that read between the two would
-            # have cached the old rows under the first new generation.
-            connection.on_commit(lambda: tables_changed([table]))
+        for table in tables:
+            table_written(context["connection"], _table_name(table))
 
 
 def watch_writes(connection, **kwargs):

@@ -115,3 +115,25 @@ def test_switched_off_every_read_is_built(holders, settings):
     holders.read()
     holders.read()
     assert holders.builds == 2
+
+
+def test_an_import_from_the_core_system_is_seen_at_once(settings):
+    # The importer writes with raw SQL (COPY and INSERT ... ON CONFLICT on PostgreSQL).
+    from satuklik.policies.importing.services import core_file_import
+    from satuklik.policies.models import Member
+    from satuklik.policies.tests.test_import import SAMPLES, import_samples
+
+    import_samples("policyholders", "policies", "plans", "members")
+
+    def jane():
+        return readcache.read(
+            "test.jane",
+            tables=[Member],
+            key=[],
+            build=lambda: Member.objects.get(participant_number="87654321").full_name,
+        )
+
+    assert jane() == "JANE RAILEY"
+    text = (SAMPLES / "04_members.csv").read_text().replace("JANE RAILEY", "JANE RAILEY PUTRI")
+    assert core_file_import(kind="members", file=text.encode(), file_name="members.csv").ok
+    assert jane() == "JANE RAILEY PUTRI"
