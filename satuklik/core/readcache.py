@@ -11,7 +11,7 @@ language, tagged with a *generation* of every table it reads:
         build=lambda: [...],
     )
 
-Any INSERT, UPDATE, DELETE or TRUNCATE of a table, whoever sends it (the ORM, a
+Any INSERT, UPDATE, DELETE, TRUNCATE or DROP of a table, whoever sends it (the ORM, a
 queryset update, an importer's raw SQL), gives that table a new generation, at once
 and again when the transaction commits, so a cached read tagged with the old one is
 never served again. The SQL every connection sends is watched for this by an execute
@@ -40,7 +40,10 @@ from ninja.decorators import decorate_view
 
 logger = logging.getLogger(__name__)
 
-_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.I)
+_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?)\s+"?(\w+)"?',
+    re.I,
+)
 # A write inside a WITH statement (the importers' INSERT ... RETURNING in a CTE).
 _WRITE_IN_WITH = re.compile(r'\b(?:INSERT\s+INTO|DELETE\s+FROM)\s+"?(\w+)"?|\(\s*UPDATE\s+"?(\w+)"?', re.I)
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.I)

@@ -137,3 +137,21 @@ def test_an_import_from_the_core_system_is_seen_at_once(settings):
     text = (SAMPLES / "04_members.csv").read_text().replace("JANE RAILEY", "JANE RAILEY PUTRI")
     assert core_file_import(kind="members", file=text.encode(), file_name="members.csv").ok
     assert jane() == "JANE RAILEY PUTRI"
+
+
+@pytest.mark.parametrize(
+    ("sql", "tables"),
+    [
+        ('INSERT INTO "claims_claim" ("number") VALUES (%s)', ["claims_claim"]),
+        ('UPDATE "policies_member" SET "full_name" = %s', ["policies_member"]),
+        ('DELETE FROM "accounts_apitoken" WHERE "id" = %s', ["accounts_apitoken"]),
+        ('TRUNCATE "providers_provider"', ["providers_provider"]),
+        ('DROP TABLE IF EXISTS "claims_claim" CASCADE', ["claims_claim"]),
+        ('WITH written AS (INSERT INTO "policies_member" AS t SELECT 1 ON CONFLICT DO UPDATE SET x = 1) SELECT 1',
+         ["policies_member"]),
+        ('SELECT "id" FROM "claims_claim" FOR UPDATE', []),
+        ('SELECT 1 FROM "policies_member" WHERE "full_name" = \'UPDATE x\'', []),
+    ],
+)  # fmt: skip
+def test_which_statements_are_writes(sql, tables):
+    assert readcache._tables_written(sql) == tables
