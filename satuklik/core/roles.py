@@ -67,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "content.*",
         "claims.view_*",
         "cards.view_*",
+        # Revoke or reissue a lost phone's eCard (the admin's actions on card activations).
+        "cards.change_cardactivation",
         "notifications.view_*",
     ],
     CONTENT_EDITOR: [

@@ -104,6 +104,25 @@ def test_customer_service_keeps_member_data_but_cannot_reach_admin_only_pages(cl
     assert type(policy).objects.filter(pk=policy.pk).exists()
 
 
+def test_customer_service_revokes_a_lost_cards_qr_code_but_a_claims_officer_cannot(client, staff_user):
+    from satuklik.cards import services as card_services
+    from satuklik.cards.models import CardActivation, CardRevocation
+
+    member = MemberFactory()
+    activation = card_services.card_activate(member=member, by=None)
+    url = reverse("admin:cards_cardactivation_changelist")
+    revoke = {"action": "revoke", "_selected_action": [activation.pk]}
+
+    client.force_login(staff_user(roles.CLAIMS_OFFICER))
+    client.post(url, revoke)
+    assert not CardRevocation.objects.exists()
+
+    client.force_login(staff_user(roles.CUSTOMER_SERVICE))
+    assert client.post(url, revoke).status_code == 302
+    assert CardRevocation.objects.get().serial == activation.serial
+    assert CardActivation.objects.filter(member=member).exists()
+
+
 def test_claims_officer_reads_members_but_cannot_change_them(client, staff_user):
     client.force_login(staff_user(roles.CLAIMS_OFFICER))
     member = MemberFactory(full_name="JANE RAILEY")
