@@ -110,8 +110,10 @@ def _write_watcher(execute, sql, params, many, context):
 
 def watch_writes(connection, **kwargs):
     """connection_created: watch this connection's writes (satuklik.core.apps)."""
+    # First in the list, not last: `with connection.execute_wrapper(...)` pops the last
+    # wrapper on exit, which would be this one if the connection opened inside the block.
     if _write_watcher not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_write_watcher)
+        connection.execute_wrappers.insert(0, _write_watcher)
 
 
 # --- Reads ---------------------------------------------------------------------------
@@ -132,7 +134,7 @@ class _TableReads:
     def start(self):
         self.connections = connections.all()
         for connection in self.connections:
-            connection.execute_wrappers.append(self)
+            connection.execute_wrappers.insert(0, self)  # see watch_writes
 
     def stop(self):
         for connection in self.connections:

@@ -155,3 +155,17 @@ def test_an_import_from_the_core_system_is_seen_at_once(settings):
 )  # fmt: skip
 def test_which_statements_are_writes(sql, tables):
     assert readcache._tables_written(sql) == tables
+
+
+def test_the_write_watcher_never_takes_the_place_of_another_wrapper():
+    # Django's execute_wrapper() pops the last wrapper on exit; a connection opened inside
+    # the block must not leave the block's wrapper installed and lose the watcher.
+    def spy(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    connection.ensure_connection()
+    connection.execute_wrappers.remove(readcache._write_watcher)
+    with connection.execute_wrapper(spy):
+        readcache.watch_writes(connection)  # as connection_created does when the block opens the connection
+    assert spy not in connection.execute_wrappers
+    assert readcache._write_watcher in connection.execute_wrappers
