@@ -28,6 +28,16 @@ def test_list_by_name_with_public_fields_only(client):
     assert body["page"] == 1 and body["page_size"] == 20 and body["has_next"] is False
 
 
+def test_an_edit_in_the_back_office_shows_in_the_next_search(client):
+    provider = ProviderFactory(name="RS Siloam Kebon Jeruk")
+    assert [item["name"] for item in client.get(LIST, {"q": "siloam"}).json()["items"]] == ["RS Siloam Kebon Jeruk"]
+    provider.name = "RS Siloam Hospitals Kebon Jeruk"
+    provider.save()
+    assert [item["name"] for item in client.get(LIST, {"q": "siloam"}).json()["items"]] == [
+        "RS Siloam Hospitals Kebon Jeruk"
+    ]
+
+
 def test_nearest_first_with_distances(client):
     ProviderFactory(name="Jauh", latitude=-6.3, longitude=106.9)
     ProviderFactory(name="Dekat", latitude=-6.2, longitude=106.81)
