@@ -3,13 +3,15 @@
 
 Members read their policies, benefits, cards and claims far more often than anything
 writes them (imports, linking, a claim decision), and building those answers costs
-several ORM queries a call. A read is cached under its name, the person and the
-language, tagged with a *generation* of every table it reads:
+several ORM queries a call. An answer is cached under its name, the person (with every
+field of their account), the language and the arguments, tagged with a *generation* of
+every table it reads. An API view opts in under its route:
 
-    return readcache.read(
-        "policies.list", tables=[PolicyLink, Member, Policy], key=(request.user.pk,),
-        build=lambda: [...],
-    )
+    @router.get("/members/{int:member_id}/benefits", response=BenefitsOut)
+    @cached("policies.benefits", tables=["accounts.PolicyLink", "policies.Member", ...], daily=True)
+    def member_benefits(request, member_id: int): ...
+
+and any other read goes through `read(name, tables=..., key=..., build=...)`.
 
 Any INSERT, UPDATE, DELETE, TRUNCATE or DROP of a table, whoever sends it (the ORM, a
 queryset update, an importer's raw SQL), gives that table a new generation, at once
@@ -41,7 +43,9 @@ from ninja.decorators import decorate_view
 logger = logging.getLogger(__name__)
 
 _WRITE = re.compile(
-    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?)\s+"?(\w+)"?',
+    # INSERT OR IGNORE: SQLite's bulk_create(ignore_conflicts=True).
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?)"
+    r'\s+"?(\w+)"?',
     re.I,
 )
 # A write inside a WITH statement (the importers' INSERT ... RETURNING in a CTE).

@@ -143,6 +143,7 @@ def test_an_import_from_the_core_system_is_seen_at_once(settings):
     ("sql", "tables"),
     [
         ('INSERT INTO "claims_claim" ("number") VALUES (%s)', ["claims_claim"]),
+        ('INSERT OR IGNORE INTO "policies_plan" ("code") VALUES (%s)', ["policies_plan"]),
         ('UPDATE "policies_member" SET "full_name" = %s', ["policies_member"]),
         ('DELETE FROM "accounts_apitoken" WHERE "id" = %s', ["accounts_apitoken"]),
         ('TRUNCATE "providers_provider"', ["providers_provider"]),
