@@ -170,3 +170,32 @@ def test_the_write_watcher_never_takes_the_place_of_another_wrapper():
         readcache.watch_writes(connection)  # as connection_created does when the block opens the connection
     assert spy not in connection.execute_wrappers
     assert readcache._write_watcher in connection.execute_wrappers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_read_while_another_transaction_writes_is_not_served_after_its_commit():
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions are tested on PostgreSQL (SQLite serialises writers)")
+    PolicyHolderFactory(code="A", name="PT LAMA")
+    holders = Holders()
+    written, read_done = threading.Event(), threading.Event()
+
+    def writer():
+        try:
+            with transaction.atomic():
+                PolicyHolder.objects.filter(code="A").update(name="PT BARU")
+                written.set()
+                read_done.wait(10)  # commit only after the other connection has cached its read
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert written.wait(10)
+    # Under the generation the write gave the table, but reading the rows committed so far.
+    assert holders.read() == ["PT LAMA"]
+    read_done.set()
+    thread.join(10)
+    assert holders.read() == ["PT BARU"]  # the commit gave the table another generation
