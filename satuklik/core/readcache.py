@@ -243,7 +243,8 @@ def cached(name: str, *, tables, per_person: bool = True, daily: bool = False):
         def wrapper(request, **kwargs):
             if not _enabled():
                 return view(request, **kwargs)
-            key = [person_key(request.user) if per_person else "-"]
+            # The host too: answers may hold absolute URLs (build_absolute_uri).
+            key = [person_key(request.user) if per_person else "-", request.scheme, request.get_host()]
             if daily:
                 key.append(timezone.localdate().isoformat())
             key += [f"{arg}={_key_part(value)}" for arg, value in sorted(kwargs.items())]

@@ -47,6 +47,12 @@ def test_list_activate_and_verify(family):
     verdict = Client().get(f"/api/v1/verify/{card['payload']}").json()
     assert (verdict["valid"], verdict["card"]["full_name"]) == (True, "JANE RAILEY")
 
+    # The list (cached now) names the host each app called, never another's.
+    listed = api.get("/api/v1/cards").json()[0]
+    assert listed["verify_url"] == f"http://testserver/verify/{card['payload']}"
+    other_host = api.get("/api/v1/cards", HTTP_HOST="localhost").json()[0]
+    assert other_host["verify_url"] == f"http://localhost/verify/{card['payload']}"
+
     png = api.get(f"/api/v1/cards/{principal.pk}/png")
     assert png["Content-Type"] == "image/png" and png.content[:8] == b"\x89PNG\r\n\x1a\n"
     pdf = api.get(f"/api/v1/cards/{principal.pk}/pdf")
