@@ -220,6 +220,23 @@ def dplk_accounts(pairs) -> set[tuple[str, str]]:
     return found
 
 
+# --- Checks several kinds share ----------------------------------------------------------
+
+
+def _policy_type(kind, line, number):
+    """The type of policy `number` (from kind.policies); None, and the line reported, if it was not imported."""
+    policy_type = kind.policies.get(number)
+    if policy_type is None:
+        kind.error(line, "policy_number", _("policy %(number)s does not exist (import it first)") % {"number": number})
+    return policy_type
+
+
+def _check_holder(kind, line, column, code):
+    """An optional policyholder code must name one imported before (kind.holders)."""
+    if code and code not in kind.holders:
+        kind.error(line, column, _("policyholder %(code)s does not exist (import it first)") % {"code": code})
+
+
 # --- The kinds -------------------------------------------------------------------------
 
 
@@ -261,10 +278,7 @@ class PolicyImport(FileImport):
         if row["end_date"] and row["end_date"] < row["start_date"]:
             self.error(line, "end_date", _("is before the start date"))
         code = row["holder_code"]
-        if code and code not in self.holders:
-            self.error(
-                line, "holder_code", _("policyholder %(code)s does not exist (import it first)") % {"code": code}
-            )
+        _check_holder(self, line, "holder_code", code)
         if row["policy_type"] == PolicyType.GROUP and not code:
             self.error(line, "holder_code", _("a group policy needs the employer's holder code"))
         if not code and not row["holder_name"]:
@@ -316,11 +330,8 @@ class PlanImport(FileImport):
                 _("plan %(code)s differs from line %(line)s (the plan's name and policy must repeat on every row)")
                 % {"code": code, "line": first[2]},
             )
-        number = row["policy_number"]
-        if number and number not in self.policies:
-            self.error(
-                line, "policy_number", _("policy %(number)s does not exist (import it first)") % {"number": number}
-            )
+        if row["policy_number"]:
+            _policy_type(self, line, row["policy_number"])
         if row["count_period_months"] and not row["count_limit"]:
             self.error(line, "count_limit", _("is required when count_period_months is given"))
         position = self.positions[code] = self.positions.get(code, 0) + 1
@@ -377,10 +388,7 @@ class MemberImport(FileImport):
 
     def check(self, row, line):
         policy = row["policy_number"]
-        if policy not in self.policies:
-            self.error(
-                line, "policy_number", _("policy %(number)s does not exist (import it first)") % {"number": policy}
-            )
+        _policy_type(self, line, policy)
         code = row["plan_code"]
         if code:
             if code not in self.plans:
@@ -447,12 +455,8 @@ class IndividualPolicyImport(FileImport):
 
     def check(self, row, line):
         number = row["policy_number"]
-        policy_type = self.policies.get(number)
-        if policy_type is None:
-            self.error(
-                line, "policy_number", _("policy %(number)s does not exist (import it first)") % {"number": number}
-            )
-        elif policy_type != PolicyType.INDIVIDUAL:
+        policy_type = _policy_type(self, line, number)
+        if policy_type is not None and policy_type != PolicyType.INDIVIDUAL:
             self.error(line, "policy_number", _("policy %(number)s is not an Individual policy") % {"number": number})
 
     def write(self, rows):
@@ -476,12 +480,7 @@ class BeneficiaryImport(FileImport):
 
     def check(self, row, line):
         number = row["policy_number"]
-        policy_type = self.policies.get(number)
-        if policy_type is None:
-            self.error(
-                line, "policy_number", _("policy %(number)s does not exist (import it first)") % {"number": number}
-            )
-        elif policy_type == PolicyType.GROUP:
+        if _policy_type(self, line, number) == PolicyType.GROUP:
             self.error(line, "policy_number", _("policy %(number)s is a group policy") % {"number": number})
         if row["share_percent"] == 0:
             self.error(line, "share_percent", _("must be at least 1"))
@@ -526,11 +525,7 @@ class DplkAccountImport(FileImport):
             self.error(
                 line, "policy_number", _("policy %(number)s is not a DPLK policy") % {"number": row["policy_number"]}
             )
-        code = row["employer_code"]
-        if code and code not in self.holders:
-            self.error(
-                line, "employer_code", _("policyholder %(code)s does not exist (import it first)") % {"code": code}
-            )
+        _check_holder(self, line, "employer_code", row["employer_code"])
 
     def write(self, rows):
         return self.upsert_into(upsert.DPLK_ACCOUNTS, rows)
