@@ -1,4 +1,7 @@
-"""eCard pages (/cards/, cached by the service worker for offline use) and public verification (/verify/)."""
+"""eCard pages (/cards/, cached by the service worker for offline use) and public verification (/verify/).
+
+The member's pages and downloads get no-store from satuklik.core.middleware (signed in only).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,25 +26,19 @@ def _with_qr(request, card):
     return {"card": card, "qr": card_render.qr_svg(url) if url else "", "verify_url": url}
 
 
-def _private(response):
-    # Personal data: never kept by shared caches (the service worker keeps its own copy).
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
 @login_required
 @require_GET
 def card_list(request):
     """ "Kartu Digital": a card per covered participant; inactive ones offer activation."""
     cards = [_with_qr(request, card) for card in selectors.cards_for_user(user=request.user)]
-    return _private(render(request, "cards/list.html", {"cards": cards}))
+    return render(request, "cards/list.html", {"cards": cards})
 
 
 @login_required
 @require_GET
 def card_detail(request, member_id):
     card = selectors.card_get_for_user(user=request.user, member_id=member_id)
-    return _private(render(request, "cards/detail.html", _with_qr(request, card)))
+    return render(request, "cards/detail.html", _with_qr(request, card))
 
 
 @login_required
@@ -61,10 +58,9 @@ def _download(content, *, content_type, filename):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)
+    return response
 
 
-@never_cache
 @login_required
 @require_GET
 def card_png(request, member_id):
@@ -76,7 +72,6 @@ def card_png(request, member_id):
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def card_pdf(request, member_id):
