@@ -8,12 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from satuklik.accounts.models import ApiToken, LoginName, PolicyLink, SecurityEvent, User
 
 
+# The participant of a login name or a link is set by registration and linking, which
+# verify the person; shown read-only here (and fetched with the rows: no query per row).
 class LoginNameInline(admin.TabularInline):
     model = LoginName
     extra = 0
     fields = ["name", "member", "created_at"]
-    readonly_fields = ["created_at"]
-    raw_id_fields = ["member"]
+    readonly_fields = ["member", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member")
 
 
 class PolicyLinkInline(admin.TabularInline):
@@ -21,8 +25,13 @@ class PolicyLinkInline(admin.TabularInline):
     fk_name = "user"
     extra = 0
     fields = ["member", "status", "created_at", "decided_at"]
-    readonly_fields = ["created_at", "decided_at"]
-    raw_id_fields = ["member"]
+    readonly_fields = ["member", "created_at", "decided_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # links come from "Tambah Polis" (linking), which checks the person
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "member")
 
 
 @admin.register(User)

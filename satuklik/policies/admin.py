@@ -126,6 +126,9 @@ class BenefitItemInline(admin.TabularInline):
     ]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan")  # each row's title names its plan
+
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):

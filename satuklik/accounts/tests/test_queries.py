@@ -64,3 +64,51 @@ def test_cleanup_removes_expired_flows_and_keeps_events(capsys):
         call_command("accounts_cleanup")
     assert not AuthFlow.objects.exists() and not OtpChallenge.objects.exists()
     assert SecurityEvent.objects.exists()
+
+
+def test_user_change_page_queries_do_not_grow_with_links_and_names(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from satuklik.accounts.models import LoginName
+
+    client.force_login(StaffUserFactory(is_superuser=True))
+    user = UserFactory()
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    client.get(url)  # warm up (content types, permissions cache)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured), response.content
+
+    few, _page = count()
+    for n in range(5):
+        PolicyLinkFactory(user=user, status=PolicyLink.Status.ACTIVE)
+        LoginName.objects.create(user=user, name=f"EXTRA{n}")
+    many, page = count()
+    assert page.count(b"EXTRA") >= 5
+    assert many == few  # the inlines' participants come with their rows
+
+
+def test_plan_change_page_queries_do_not_grow_with_benefit_items(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from satuklik.policies.tests.factories import BenefitItemFactory, PlanFactory
+
+    client.force_login(StaffUserFactory(is_superuser=True))
+    plan = PlanFactory()
+    url = reverse("admin:policies_plan_change", args=[plan.pk])
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = count()
+    for _ in range(8):
+        BenefitItemFactory(plan=plan)
+    assert count() == few
