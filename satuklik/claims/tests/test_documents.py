@@ -173,13 +173,25 @@ def test_download_is_an_attachment_for_the_owner(client, draft):
     assert b"".join(response.streaming_content) == TINY_PDF
 
 
-def test_another_member_gets_404_for_the_document_and_staff_may_download(client, draft):
+def test_another_member_gets_404_for_the_document_and_claims_staff_may_download(client, draft):
+    from django.contrib.auth.models import Group
+
+    from satuklik.core import roles
+
     user, claim = draft
     document = ClaimDocumentFactory(claim=claim, uploaded_by=user)
     client.force_login(member_user())
     assert client.get(f"/claims/documents/{document.pk}/").status_code == 404
     assert client.get(f"/api/v1/claims/documents/{document.pk}").status_code == 404
-    client.force_login(StaffUserFactory())
+    # Staff whose role has nothing to do with claims (content editors) never see medical papers.
+    editor = StaffUserFactory()
+    editor.groups.add(Group.objects.get(name=roles.CONTENT_EDITOR))
+    client.force_login(editor)
+    assert client.get(f"/claims/documents/{document.pk}/").status_code == 404
+    assert client.get(f"/api/v1/claims/documents/{document.pk}").status_code == 404
+    officer = StaffUserFactory()
+    officer.groups.add(Group.objects.get(name=roles.CLAIMS_OFFICER))
+    client.force_login(officer)
     assert client.get(f"/claims/documents/{document.pk}/").status_code == 200
 
 
