@@ -22,6 +22,7 @@ from satuklik.claims.banks import bank_name
 from satuklik.claims.documents import ACCEPT, MAX_CLAIM_BYTES, MAX_FILE_BYTES
 from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
 from satuklik.claims.models import Claim
+from satuklik.claims.review import appeal_open
 from satuklik.claims.workflow import STATUS_EXPLANATIONS
 
 S = Claim.Status
@@ -111,10 +112,7 @@ def claim_list(request):
 def _detail_context(request, claim, *, upload_form=None, appeal_form=None):
     checklist, other_documents = selectors.checklist_for(claim=claim)
     open_request = selectors.open_document_request(claim)
-    can_appeal = claim.appeal_count < 1 and (
-        claim.status in (S.REJECTED, S.PARTLY_APPROVED)
-        or (claim.status == S.PAID and (claim.amount_approved or 0) < claim.amount_claimed)
-    )
+    can_appeal = appeal_open(claim)
     decided = claim.decided_at is not None and claim.status in (
         S.APPROVED,
         S.PARTLY_APPROVED,

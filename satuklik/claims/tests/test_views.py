@@ -317,6 +317,17 @@ def test_appeal_of_a_partial_approval_once(client, jane):
     assert "Resep dokter lengkap terlampir." in page  # the appeal's note in the timeline
 
 
+def test_no_appeal_form_once_the_appeal_window_has_passed(client, jane):
+    from satuklik.claims.review import APPEAL_WINDOW_DAYS
+
+    claim = _decided_partly(jane)
+    with time_machine.travel(claim.decided_at + datetime.timedelta(days=APPEAL_WINDOW_DAYS, hours=1)):
+        client.force_login(jane)  # a month on: a new session
+        page = _html(client.get(f"/claims/{claim.pk}/"))
+    assert claim.number in page and 'data-field="approved">Rp 100.000<' in page
+    assert 'id="appeal-form"' not in page
+
+
 def test_decision_letter_downloads_as_pdf(client, jane):
     claim = _decided_partly(jane)
     page = _html(client.get(f"/claims/{claim.pk}/"))
