@@ -18,7 +18,6 @@ import math
 from typing import Annotated
 
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -27,7 +26,7 @@ from pydantic import AfterValidator, ValidationError
 
 from satuklik.accounts import otp
 from satuklik.accounts.auth import member_auth
-from satuklik.claims import selectors, services
+from satuklik.claims import documents, selectors, services
 from satuklik.claims.banks import bank_choices, bank_name
 from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
 from satuklik.claims.models import Claim, mask_account_number
@@ -814,12 +813,4 @@ def claim_appeal(request, claim_id: int, payload: AppealIn):
 )
 def document_download(request, document_id: int):
     document = selectors.document_get_for_download(user=request.user, document_id=document_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return documents.download_response(document)

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -166,3 +167,18 @@ def check_upload(upload, *, name: str | None = None) -> CheckedDocument:
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
     )
+
+
+def download_response(document) -> FileResponse:
+    """A member's claim document as a download (page and API alike): always an attachment,
+    never sniffed, rendered or run in our origin, never kept by a cache."""
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,7 +8,7 @@ every step saves to it, so a member who leaves halfway continues later from the 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satuklik.accounts import otp
-from satuklik.claims import forms, letters, selectors, services
+from satuklik.claims import documents, forms, letters, selectors, services
 from satuklik.claims.banks import bank_name
 from satuklik.claims.documents import ACCEPT, MAX_CLAIM_BYTES, MAX_FILE_BYTES
 from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
@@ -223,16 +223,7 @@ def decision_letter(request, claim_id):
 def document_download(request, document_id):
     """The file, only for its claim's member or staff; always a download, never rendered."""
     document = selectors.document_get_for_download(user=request.user, document_id=document_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return documents.download_response(document)
 
 
 # --- new claim: the steps ---------------------------------------------------------------

@@ -157,6 +157,7 @@ def test_whole_journey_by_api(api, jane, django_capture_on_commit_callbacks):
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"  # as the page's download
 
 
 def test_one_request_complete_claim(api, jane):
