@@ -68,10 +68,10 @@ def participant_get(*, user, member_id) -> Member:
     raise Http404("not a participant of this member")
 
 
-def benefit_types_of(member) -> list[str]:
-    if member.plan_id is None:
-        return []
-    return sorted(set(BenefitItem.objects.filter(plan_id=member.plan_id).values_list("benefit_type", flat=True)))
+def benefit_types_for(*, members) -> list[str]:
+    """The benefit types any of these participants' plans cover, in one query."""
+    plan_ids = {member.plan_id for member in members if member.plan_id}
+    return sorted(set(BenefitItem.objects.filter(plan_id__in=plan_ids).values_list("benefit_type", flat=True)))
 
 
 def benefit_items_by_plan(*, plan_ids) -> dict[int, dict[str, list[BenefitItem]]]:

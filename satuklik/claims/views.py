@@ -236,10 +236,11 @@ def claim_new(request):
     participants = selectors.participants_for_claim(user=request.user)
     if not participants:
         return render(request, "claims/no_participants.html", status=200)
-    types = sorted({value for person in participants for value in selectors.benefit_types_of(person)})
+    types = selectors.benefit_types_for(members=participants)
     form = forms.NewClaimForm(request.POST or None, participants=participants, benefit_types=types)
     if request.method == "POST" and form.is_valid():
-        member = selectors.participant_get(user=request.user, member_id=form.cleaned_data["participant"])
+        # The form only offers these participants.
+        member = next(person for person in participants if str(person.pk) == form.cleaned_data["participant"])
         benefit_type = form.cleaned_data["benefit_type"]
 
         def create():

@@ -263,6 +263,25 @@ def test_list_query_count_is_the_same_for_1_and_50_claims(client, jane):
     assert one <= 12
 
 
+def test_new_claim_page_takes_the_same_queries_for_a_larger_family(client, jane):
+
+    principal = jane.policy_links.get().member
+    client.force_login(jane)
+    client.get("/claims/new/")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            page = _html(client.get("/claims/new/"))
+        return len(queries), page
+
+    one, _page = count()
+    for _ in range(4):
+        MemberFactory(child_of=principal)
+    five, page = count()
+    assert page.count('name="participant"') == 5
+    assert one == five
+
+
 def test_list_query_count_is_pinned(client, jane, django_assert_num_queries):
     member = jane.policy_links.get().member
     for _ in range(50):
