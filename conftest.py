@@ -13,12 +13,6 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _strict_read_cache(settings):
-    # A cached API read that reads a table it does not name fails the test (core/readcache.py).
-    settings.READ_CACHE_STRICT = True
-
-
-@pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     # Uploaded files go to a per-test folder, never into the project.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -152,13 +152,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# API reads kept in the cache until a table they read is written (satuklik/core/readcache.py).
-READ_CACHE_ENABLED = env_bool("SATUKLIK_READ_CACHE", True)
-# Part of every cached answer's key, so that a new release never serves the old one's
-# answers: SATUKLIK_RELEASE if the deployment sets it, else the checked-out git commit.
-READ_CACHE_RELEASE = os.environ.get("SATUKLIK_RELEASE") or git_commit(BASE_DIR)
-# Strict: a cached read that reads a table it does not name raises (DEBUG and the tests).
-READ_CACHE_STRICT = env_bool("SATUKLIK_READ_CACHE_STRICT", False)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

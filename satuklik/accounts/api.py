@@ -17,7 +17,6 @@ from satuklik.accounts import otp, selectors, services
 from satuklik.accounts.auth import member_auth
 from satuklik.accounts.models import AuthFlow, OtpChallenge, SecurityEvent
 from satuklik.accounts.security import security_event_record
-from satuklik.core.readcache import cached
 
 router = Router(tags=["auth"])
 
@@ -382,7 +381,6 @@ def logout_everywhere(request):
 
 
 @router.get("/me", auth=member_auth, response=MeOut, summary="Who is logged in")
-@cached("auth.me", tables=["accounts.LoginName"])
 def me(request):
     user = request.user
     return {

@@ -11,7 +11,6 @@ from ninja import Field, Router, Schema
 from satuklik.accounts.auth import member_auth
 from satuklik.cards import render as card_render
 from satuklik.cards import selectors, services, signing
-from satuklik.core.readcache import cached
 
 router = Router(tags=["cards"], auth=member_auth)
 verify_router = Router(tags=["verification"], auth=None)
@@ -56,18 +55,6 @@ def _card_out(request, card) -> dict:
 
 
 @router.get("", response=list[CardOut], summary="My eCards: one per participant of my linked Group policies")
-@cached(
-    "cards.list",
-    tables=[
-        "accounts.PolicyLink",
-        "cards.CardActivation",
-        "policies.Member",
-        "policies.Plan",
-        "policies.Policy",
-        "policies.PolicyHolder",
-    ],
-    daily=True,
-)
 def card_list(request):
     return [_card_out(request, card) for card in selectors.cards_for_user(user=request.user)]
 

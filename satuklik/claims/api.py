@@ -31,7 +31,6 @@ from satuklik.claims.banks import bank_choices, bank_name
 from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
 from satuklik.claims.models import Claim, mask_account_number
 from satuklik.claims.workflow import STATUS_EXPLANATIONS
-from satuklik.core.readcache import cached
 from satuklik.policies.models import BenefitType
 
 router = Router(tags=["claims"], auth=member_auth)
@@ -414,18 +413,6 @@ def _draft_for(request, claim_id):
 
 
 @router.get("/participants", response=list[ParticipantOut], summary="Who the member can claim for, and their plan")
-@cached(
-    "claims.participants",
-    tables=[
-        "accounts.PolicyLink",
-        "policies.BenefitItem",
-        "policies.Member",
-        "policies.Plan",
-        "policies.Policy",
-        "policies.PolicyHolder",
-    ],
-    daily=True,
-)
 def participants(request):
     result = []
     people = selectors.participants_for_claim(user=request.user)
@@ -548,7 +535,6 @@ def bank_verify(request, payload: BankVerifyIn):
 
 
 @router.get("", response=ClaimPageOut, summary="The member's claims (drafts included), newest first")
-@cached("claims.list", tables=["accounts.PolicyLink", "claims.Claim", "policies.Member"])
 def claim_list(request, query: Query[PageQuery]):
     paginator = Paginator(selectors.claim_list_for_member(user=request.user), query.page_size)
     page = paginator.get_page(query.page)

@@ -23,7 +23,6 @@ from satuklik.claims import review
 from satuklik.claims.adjudication import describe_reduction
 from satuklik.claims.selectors_officer import QueueFilters, claim_get_for_officer, claim_queue, claims_with_joins
 from satuklik.claims.workflow import IllegalTransition
-from satuklik.core.readcache import cached
 
 router = Router(tags=["claims (officers)"], auth=member_auth)
 
@@ -332,24 +331,9 @@ def _claim(claim_id):
 
 # --- endpoints ------------------------------------------------------------------------------
 
-# What the cached queue reads (satuklik/core/readcache.py): the officer's permissions, the
-# claims with their participant, duplicate and assigned officer.
-QUEUE_TABLES = [
-    "accounts.User",
-    "accounts_user_groups",
-    "accounts_user_user_permissions",
-    "auth.Group",
-    "auth_group_permissions",
-    "auth.Permission",
-    "contenttypes.ContentType",
-    "claims.Claim",
-    "policies.Member",
-]
-
 
 @router.get("/", response={200: QueueOut, **ERRORS}, summary="The work queue, the earliest due first")
 @_guarded
-@cached("claims.officer_queue", tables=QUEUE_TABLES, daily=True)
 def queue(request, filters: Query[QueueIn]):
     _require(request, REVIEW)
     queryset = claim_queue(

@@ -83,7 +83,6 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuklik.core import readcache
 from satuklik.core.money import parse_rupiah
 
 # The largest whole numbers PostgreSQL's integer and bigint columns hold: a converter
@@ -924,7 +923,6 @@ class Upsert:
             raw = cursor.cursor
             sqlite3.Cursor.executemany(raw, sql, (tuple(row) + now for row in rows))
             written = raw.rowcount
-            readcache.table_written(connection, self.model._meta.db_table)  # unseen by Django's wrappers
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608  # nosec B608
             created = cursor.fetchone()[0] - before
         return Counts(created, written - created, len(rows) - written)

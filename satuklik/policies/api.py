@@ -16,18 +16,11 @@ from ninja import Field, Query, Router, Schema
 
 from satuklik.accounts import linking
 from satuklik.accounts.auth import member_auth
-from satuklik.core.readcache import cached
 from satuklik.policies import selectors
 from satuklik.policies.benefits import benefit_usage_for_member
 from satuklik.policies.models import BenefitType, PolicyType
 
 router = Router(tags=["policies"], auth=member_auth)
-
-# The tables each cached answer reads (satuklik/core/readcache.py).
-LINKED_MEMBERS = ["accounts.PolicyLink", "policies.Member", "policies.Plan", "policies.Policy", "policies.PolicyHolder"]
-BENEFITS = [*LINKED_MEMBERS, "policies.BenefitItem", "claims.Claim", "claims.ClaimItem"]
-INDIVIDUAL = [*LINKED_MEMBERS, "policies.IndividualPolicy", "policies.Beneficiary"]
-DPLK = [*LINKED_MEMBERS, "policies.DplkAccount", "policies.DplkFundBalance", "policies.DplkContribution"]
 
 BenefitTypeValue = Literal[tuple(BenefitType.values)]
 
@@ -63,7 +56,6 @@ def _link_out(link, selected) -> dict:
 
 
 @router.get("", response=list[LinkOut], summary="My linked policies (and pending access requests)")
-@cached("policies.list", tables=LINKED_MEMBERS)
 def policy_list(request):
     links = selectors.links_for_menu(user=request.user)
     selected = selectors.pick_selected(links, user=request.user)
@@ -127,14 +119,12 @@ def _member_out(member) -> dict:
     response={200: list[MemberOut], 404: ErrorOut},
     summary="The participants a linked policy covers: the member and, for a principal, the dependents",
 )
-@cached("policies.members", tables=LINKED_MEMBERS)
 def policy_members(request, link_id: int):
     link = selectors.active_link_get(user=request.user, link_id=link_id)
     return [_member_out(member) for member in selectors.covered_members(member=link.member)]
 
 
 @router.get("/members/{int:member_id}", response={200: MemberOut, 404: ErrorOut}, summary="One participant")
-@cached("policies.member", tables=LINKED_MEMBERS)
 def member_detail(request, member_id: int):
     return _member_out(selectors.member_get_for_user(user=request.user, member_id=member_id))
 
@@ -205,7 +195,6 @@ class BenefitsQuery(Schema):
     response={200: BenefitsOut, 404: ErrorOut},
     summary="A participant's benefit items with limit, used this policy year and remaining",
 )
-@cached("policies.benefits", tables=BENEFITS, daily=True)
 def member_benefits(request, member_id: int, query: Query[BenefitsQuery]):
     member = selectors.member_get_for_user(user=request.user, member_id=member_id)
     today = timezone.localdate()
@@ -254,7 +243,6 @@ class IndividualOut(Schema):
     response={200: IndividualOut, 404: ErrorOut},
     summary="An Individual policy: product, sum assured, premium, payment status, insured, beneficiaries",
 )
-@cached("policies.individual", tables=INDIVIDUAL, daily=True)
 def individual(request, member_id: int):
     member = selectors.member_get_for_user(user=request.user, member_id=member_id, policy_type=PolicyType.INDIVIDUAL)
     details = selectors.individual_policy_for_member(member=member)
@@ -326,7 +314,6 @@ class DplkQuery(Schema):
     response={200: DplkOut, 404: ErrorOut},
     summary="A DPLK account: balance per fund, retirement and a projection",
 )
-@cached("policies.dplk", tables=DPLK, daily=True)
 def dplk(request, member_id: int, query: Query[DplkQuery]):
     member = selectors.member_get_for_user(user=request.user, member_id=member_id, policy_type=PolicyType.DPLK)
     account = selectors.dplk_account_for_member(member=member)
@@ -397,7 +384,6 @@ class ContributionQuery(Schema):
     response={200: ContributionPageOut, 404: ErrorOut},
     summary="DPLK contribution history (employer and employee parts), newest first, by year",
 )
-@cached("policies.dplk_contributions", tables=DPLK, daily=True)
 def dplk_contributions(request, member_id: int, query: Query[ContributionQuery]):
     member = selectors.member_get_for_user(user=request.user, member_id=member_id, policy_type=PolicyType.DPLK)
     account = selectors.dplk_account_for_member(member=member)

@@ -6,7 +6,6 @@ from typing import Literal
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, model_validator
 
-from satuklik.core.readcache import cached
 from satuklik.policies.models import BenefitType
 from satuklik.providers import selectors
 from satuklik.providers.models import ProviderType
@@ -98,7 +97,6 @@ def _type_labels():
 
 
 @router.get("", response=ProviderPageOut, summary="Search partner providers", url_name="providers-list")
-@cached("providers.list", tables=["providers.Provider"], per_person=False)
 def provider_list(request, query: Query[ProviderQuery]):
     """Nearest first when lat/lng are given (or from the centre of `city`), else by name.
     `page_size` is at most 100; bad coordinates get a 422."""

@@ -143,7 +143,7 @@ def test_api_lockout_is_the_same_as_the_web(client, member):
 
 def test_logout_revokes_the_token(client, member):
     token = _login(client).json()["token"]
-    assert get(client, "/me", token=token).status_code == 200  # the token is now in the read cache
+    assert get(client, "/me", token=token).status_code == 200
     assert post(client, "/logout", token=token).status_code == 204
     assert get(client, "/me", token=token).status_code == 401
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.TOKEN_REVOKED).exists()
@@ -219,3 +219,26 @@ def test_auth_endpoints_are_in_the_openapi_document(client):
         "/password/change",
     ):
         assert f"{API}{path}" in paths
+
+
+def test_a_token_is_checked_with_one_query_and_its_last_use_written_once_per_interval(
+    client, member, django_assert_num_queries
+):
+    from satuklik.accounts import services
+
+    token = _login(client).json()["token"]
+    row = ApiToken.objects.get()
+    with django_assert_num_queries(2):  # the token joined to its user; last_used_at stamped
+        assert services.api_token_authenticate(raw=token).user == member
+    stamped = ApiToken.objects.get().last_used_at
+    with django_assert_num_queries(1):  # within the interval: the read alone, nothing written
+        services.api_token_authenticate(raw=token)
+    with time_machine.travel(stamped + services.API_TOKEN_LAST_USED_INTERVAL + timedelta(seconds=1)):
+        with django_assert_num_queries(2):
+            services.api_token_authenticate(raw=token)
+        assert ApiToken.objects.get().last_used_at > stamped
+    # Revoked elsewhere (another process, a plain UPDATE): refused on the very next check.
+    ApiToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now())
+    with django_assert_num_queries(1):
+        assert services.api_token_authenticate(raw=token) is None
+    assert get(client, "/me", token=token).status_code == 401

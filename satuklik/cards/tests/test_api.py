@@ -47,7 +47,7 @@ def test_list_activate_and_verify(family):
     verdict = Client().get(f"/api/v1/verify/{card['payload']}").json()
     assert (verdict["valid"], verdict["card"]["full_name"]) == (True, "JANE RAILEY")
 
-    # The list (cached now) names the host each app called, never another's.
+    # The list names the host each app called, never another's.
     listed = api.get("/api/v1/cards").json()[0]
     assert listed["verify_url"] == f"http://testserver/verify/{card['payload']}"
     other_host = api.get("/api/v1/cards", HTTP_HOST="localhost").json()[0]

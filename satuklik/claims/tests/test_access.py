@@ -1,5 +1,5 @@
 """Nobody reaches another member's claims: the routes not covered elsewhere, drafts in a
-family where two people have accounts, and cached lists."""
+family where two people have accounts, and lists asked one after the other."""
 
 import json
 import re
@@ -117,14 +117,14 @@ def test_a_draft_is_its_authors_until_submitted(client):
     assert client.get(f"/claims/{draft.pk}/edit/bank/").status_code == 200  # his own draft
 
 
-def test_cached_lists_are_each_members_own(two_members):
+def test_lists_are_each_members_own(two_members):
     jane, budi, budi_member = two_members
     jane_member = jane.policy_links.get().member
     ClaimFactory(member=jane_member, status=S.SUBMITTED)
     card_services.card_activate(member=jane_member, by=None)
     api_jane, api_budi = bearer(jane), bearer(budi)
     for url in ("/api/v1/cards", "/api/v1/claims", "/api/v1/claims/participants", "/api/v1/auth/me"):
-        api_jane.get(url)  # Jane's answer is now in the read cache
+        api_jane.get(url)  # Jane asks first
         assert jane_member.participant_number.encode() not in api_budi.get(url).content, url
     assert api_budi.get("/api/v1/claims").json()["count"] == 0
     assert [card["member_id"] for card in api_budi.get("/api/v1/cards").json()] == [budi_member.pk]

