@@ -82,6 +82,13 @@ def no_match_message():
     return services.RegistrationMismatch().message
 
 
+def limit_message():
+    """Registration's message when too many details did not match (per member, per IP)."""
+    from satuklik.accounts import services
+
+    return services.RegistrationLimit().message
+
+
 def link_check(*, user, member) -> None:
     """Raise LinkError if this member can't be linked to this user (before an OTP is sent)."""
     existing = list(

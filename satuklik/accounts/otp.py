@@ -10,8 +10,8 @@ One mechanism for every purpose (see docs/accounts.md):
   session on the web, with the client in the API; only its SHA-256 is stored);
 - OTP_MAX_ATTEMPTS (5) wrong tries, then void: even the right code is refused;
 - resend after OTP_RESEND_COOLDOWN_SECONDS (60 s; at once if the last send failed),
-  at most OTP_MAX_SENDS_PER_HOUR (5) sends per contact per hour, counted in the
-  database so every app server sees the same count. A resend replaces the code
+  at most OTP_MAX_SENDS_PER_HOUR (5) sends per contact and purpose per hour, counted in
+  the database so every app server sees the same count. A resend replaces the code
   (fresh 2 minutes, fresh tries) in the same challenge.
 
 Usage from another app (e.g. linking a policy)::
@@ -199,8 +199,11 @@ def _normalise_destination(channel: str, destination: str) -> str:
     return destination.strip().lower()
 
 
-def _destination_key(channel: str, destination: str, throttle_key: str = "") -> str:
+def _destination_key(purpose: str, channel: str, destination: str, throttle_key: str = "") -> str:
+    # Per purpose: password-reset requests anyone can make for a known username must not
+    # use up the codes the member needs to confirm a bank account or to register.
     material = f"{channel}:{_normalise_destination(channel, destination)}" if destination else f"key:{throttle_key}"
+    material = f"{purpose}:{material}"
     return hmac.new(settings.SECRET_KEY.encode(), material.encode(), hashlib.sha256).hexdigest()
 
 
@@ -315,7 +318,7 @@ def otp_issue(
     if not flow_key:
         raise ValueError("an OTP needs the flow key of the flow asking for it")
     with transaction.atomic():
-        key = _destination_key(channel, destination, throttle_key)
+        key = _destination_key(purpose, channel, destination, throttle_key)
         if _hourly_sends(key) >= OTP_MAX_SENDS_PER_HOUR:
             throttled = True
         else:
@@ -379,11 +382,13 @@ def otp_resend(*, challenge: OtpChallenge, channel: str | None = None, request=N
         if waited < OTP_RESEND_COOLDOWN_SECONDS and not last_failed:
             raise OtpResendTooSoon(retry_after=max(1, int(OTP_RESEND_COOLDOWN_SECONDS - waited + 0.999)))
         if locked.destination:
-            key = _destination_key(locked.channel, locked.destination)
+            key = _destination_key(locked.purpose, locked.channel, locked.destination)
         else:
             first_send = locked.sends.order_by("id").first()
             key = (
-                first_send.destination_key if first_send else _destination_key(locked.channel, "", locked.flow_key_hash)
+                first_send.destination_key
+                if first_send
+                else _destination_key(locked.purpose, locked.channel, "", locked.flow_key_hash)
             )
         if _hourly_sends(key) >= OTP_MAX_SENDS_PER_HOUR:
             error = OtpSendLimit(retry_after=3600)

@@ -82,6 +82,20 @@ class TooManyAttempts(AccountsError):
     default_message = _("Too many attempts. Please wait a while and try again.")
 
 
+class RegistrationLimit(TooManyAttempts):
+    """Too many details that did not match, for this member or from this connection."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Too many attempts with details that did not match. Please try again in an hour, "
+                "or call Customer Care at %(phone)s."
+            )
+            % {"phone": settings.BRAND["CALL_CENTER"]},
+            retry_after=throttle.REGISTER_WINDOW_SECONDS,
+        )
+
+
 class FlowExpired(AccountsError):
     code = "flow_expired"
     default_message = _("This step has expired or was already completed. Please start again.")
@@ -265,9 +279,11 @@ def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFl
     if data.policy_type not in PolicyType.values:
         raise RegistrationMismatch()
     ip = client_ip(request)
-    identifier = f"{data.policy_type}|{data.policy_number or data.participant_number}".upper()
+    identifier = throttle.registration_person(
+        policy_type=data.policy_type, policy_number=data.policy_number, participant_number=data.participant_number
+    )
     if throttle.register_blocked(ip, identifier):
-        raise TooManyAttempts()
+        raise RegistrationLimit()
     member = _registration_match(data)
     if member is None:
         throttle.register_mismatch(ip, identifier)

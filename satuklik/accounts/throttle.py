@@ -27,7 +27,9 @@ SLOW_AFTER = 20
 SLOW_WINDOW_SECONDS = 60 * 60
 SLOW_SPACING_SECONDS = 10
 
-# Registration guesses (wrong date of birth, numbers...): per IP and per identifier.
+# Registration and linking guesses (wrong date of birth, numbers...): per client IP and
+# per person named (registration_person), never per policy: a Group policy number is
+# printed on every employee's card, and a limit on it would let anyone block them all.
 REGISTER_MAX_MISMATCHES = 10
 REGISTER_WINDOW_SECONDS = 60 * 60
 
@@ -108,6 +110,18 @@ def login_success(usernames, ip: str | None) -> None:
 
 
 # --- registration -------------------------------------------------------------------
+
+
+def registration_person(*, policy_type: str, policy_number: str = "", participant_number: str = "") -> str:
+    """The one member the details name: Group by policy and participant number, Individual
+    by policy number (one insured per policy), DPLK by participant number."""
+    policy_number = (policy_number or "").strip().upper()
+    participant_number = (participant_number or "").strip().upper()
+    if policy_type == "GROUP":
+        return f"GROUP|{policy_number}|{participant_number}"
+    if policy_type == "INDIVIDUAL":
+        return f"INDIVIDUAL|{policy_number}"
+    return f"{policy_type}|{participant_number}"
 
 
 def register_blocked(ip: str | None, identifier: str) -> bool:

@@ -359,11 +359,15 @@ def link_details(request, slug):
     form = LINK_FORMS[policy_type](request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        # Wrong guesses count with registration's: per IP and per policy/participant number.
+        # Wrong guesses count with registration's: per IP and per member named.
         ip = client_ip(request)
-        identifier = f"{policy_type}|{data.get('policy_number') or data.get('participant_number')}".upper()
+        identifier = throttle.registration_person(
+            policy_type=policy_type,
+            policy_number=data.get("policy_number", ""),
+            participant_number=data.get("participant_number", ""),
+        )
         if throttle.register_blocked(ip, identifier):
-            error = _("Too many attempts. Please wait a while and try again.")
+            error = linking.limit_message()
         else:
             member = linking.member_match_for_link(policy_type=policy_type, **data)
             if member is None:

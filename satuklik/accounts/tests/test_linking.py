@@ -306,6 +306,35 @@ def test_guessing_is_throttled(client, jane):
     assert "Too many attempts" in right.content.decode()
 
 
+def test_a_strangers_guesses_on_a_group_policy_do_not_block_another_member_linking(client, jane):
+    from django.test import Client
+
+    group_member(participant_number="87654321", date_of_birth=D(1990, 12, 1))
+    url = reverse("policies:link-details", args=["group"])
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    stranger.force_login(UserFactory())
+    for n in range(12):  # other participant numbers of the same Group policy
+        stranger.post(
+            url,
+            {
+                "policy_number": "12345678",
+                "participant_number": f"1111{n:04d}",
+                "date_of_birth": "1980-01-01",
+                "email": "x@example.com",
+            },
+        )
+    client.force_login(jane)
+    data = {
+        "policy_number": "12345678",
+        "participant_number": "87654321",
+        "date_of_birth": "1990-12-01",
+        "email": "jane.work@example.com",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302 and response.url == reverse("policies:link-verify")
+    assert Message.objects.filter(recipient="jane.work@example.com", template="otp_code").exists()
+
+
 def test_linked_to_another_account_is_refused_without_a_code(client, jane):
     member = group_member(participant_number="87654321", date_of_birth=D(1990, 12, 1))
     UserFactory(member=member, username="OWNERX0101")

@@ -189,3 +189,30 @@ def test_same_code_from_ten_threads_succeeds_once():
         thread.join()
     assert results.count("ok") == 1
     assert results.count("otp_used") == 9
+
+
+def test_password_reset_requests_do_not_use_up_bank_account_codes():
+    # Anyone who knows Jane's username can ask for reset codes until her hourly limit...
+    from satuklik.accounts import services
+    from satuklik.accounts.tests.factories import UserFactory
+    from satuklik.claims import services as claims_services
+
+    jane = UserFactory(username="JANERA0112", email="jane.railey@example.com")
+    start = timezone.now()
+    for minute in range(otp.OTP_MAX_SENDS_PER_HOUR):
+        with time_machine.travel(start + timedelta(minutes=minute), tick=False):
+            services.password_reset_start(username="JANERA0112")
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
+        with pytest.raises(otp.OtpSendLimit):
+            otp.otp_issue(
+                purpose=OtpPurpose.PASSWORD_RESET,
+                flow_key="more-resets",
+                channel=OtpChannel.EMAIL,
+                destination=jane.email,
+            )
+        # ...and Jane still gets the code confirming her bank account for a claim.
+        challenge = claims_services.bank_code_send(
+            user=jane, bank_code="014", account_number="1234567890", holder="JANE RAILEY", flow_key="claim-1"
+        )
+    assert challenge.purpose == OtpPurpose.BANK_ACCOUNT
+    assert Message.objects.filter(recipient=jane.email).count() == otp.OTP_MAX_SENDS_PER_HOUR + 1

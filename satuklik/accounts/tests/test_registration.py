@@ -263,3 +263,33 @@ def test_a_refused_sms_is_shown_on_the_code_screen_with_the_other_channel(
         )
     page = client.get(reverse("accounts:register-verify"))
     assert page.context["otp"]["status"] == "delivered" and page.context["otp"]["channel"] == "EMAIL"
+
+
+def test_a_strangers_guesses_on_a_group_policy_do_not_block_its_other_members(client, jane):
+    # The policy number is printed on every employee's card: someone guessing participant
+    # numbers and birthdays on it from elsewhere must not lock Jane out of registering.
+    from django.test import Client
+
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(12):
+        stranger.post(
+            reverse("accounts:register-details", args=["group"]),
+            {**JANE_GROUP, "participant_number": f"1111{n:04d}", "date_of_birth": "1980-01-01"},
+        )
+    refused = _register_group(stranger, {**JANE_GROUP, "participant_number": "22220000"})
+    assert refused.status_code == 400 and "Terlalu banyak percobaan" in str(refused.context["error"])
+    response = _register_group(client)  # Jane, from her own connection
+    assert response.status_code == 302 and AuthFlow.objects.filter(member=jane).count() == 1
+
+
+def test_guesses_on_one_member_from_many_addresses_are_limited(client, jane):
+    from django.test import Client
+
+    for n in range(10):
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+            reverse("accounts:register-details", args=["group"]),
+            {**JANE_GROUP, "date_of_birth": f"1990-01-{n + 1:02d}"},
+        )
+    response = _register_group(client)  # even the right data, for an hour
+    assert response.status_code == 400 and AuthFlow.objects.count() == 0
+    assert "Terlalu banyak percobaan" in str(response.context["error"]) and "1500-123" in str(response.context["error"])
