@@ -1,11 +1,28 @@
 """Fixtures shared by every app's tests."""
 
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
 import pytest
+import requests
 from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _cache_of_one_process(settings):
+    # The embedded default's cache is a database table (every gunicorn worker shares it;
+    # the two_worker_server tests prove that). A test runs in one process, where memory is
+    # that one shared view too, and the query-count tests then count the app's queries only.
+    if settings.CACHES["default"]["BACKEND"] == "satuklik.core.cache.DatabaseCache":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(_cache_of_one_process):
     # Throttles and lockouts live in the cache; each test starts with none.
     cache.clear()
     yield
@@ -23,3 +40,117 @@ def _admin_without_second_factor(settings):
     # The admin asks staff for a TOTP code (accounts.admin_site). Tests sign staff in
     # with force_login to test their screens; accounts' own tests turn the code back on.
     settings.ADMIN_OTP_REQUIRED = False
+
+
+# --- Real processes: the embedded default as scripts/run serves it ------------------
+
+ROOT = Path(__file__).resolve().parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+
+def _embedded_env(database: Path, media: Path) -> dict:
+    """The environment of a fresh `scripts/run`: no Redis, SQLite (here a temporary file)."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update({"DATABASE_URL": f"sqlite:///{database}", "SATUKLIK_MEDIA_ROOT": str(media)})
+    return env
+
+
+@pytest.fixture(scope="session")
+def embedded_database(tmp_path_factory):
+    """A migrated SQLite file with the cache table, made once; each server runs on a copy."""
+    folder = tmp_path_factory.mktemp("embedded")
+    database = folder / "template.sqlite3"
+    env = _embedded_env(database, folder / "media")
+    for command in (["migrate", "--noinput", "-v", "0"], ["createcachetable"]):
+        subprocess.run([str(PYTHON), "manage.py", *command], cwd=ROOT, env=env, check=True)
+    return database
+
+
+class TwoWorkerServer:
+    """gunicorn with two sync workers (as scripts/run) on a copy of the embedded database.
+
+    server.get/post(path, ...) are requests' own, relative to the server; every answer
+    carries `X-Served-By: <worker pid>`. server.shell("python code") runs in a manage.py
+    shell against the same database (to create users and members with the factories).
+    """
+
+    def __init__(self, url: str, env: dict):
+        self.url = url
+        self.env = env
+        self.http = requests.Session()
+        # A new connection per request, so that the kernel hands requests to either worker.
+        self.http.headers["Connection"] = "close"
+
+    def request(self, method: str, path: str, **kwargs):
+        kwargs.setdefault("timeout", 30)
+        kwargs.setdefault("allow_redirects", False)
+        return self.http.request(method, self.url + path, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def shell(self, code: str) -> str:
+        result = subprocess.run(
+            [str(PYTHON), "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout.strip()
+
+    def until_both_workers(self, call, *, tries: int = 200) -> list:
+        """Repeat call() (returning a response) until both workers have answered; all answers."""
+        answers = []
+        for _ in range(tries):
+            answers.append(call())
+            if len({answer.headers["X-Served-By"] for answer in answers}) == 2:
+                return answers
+        raise AssertionError(f"one worker answered all {tries} requests")
+
+
+@pytest.fixture
+def two_worker_server(embedded_database, tmp_path):
+    """The embedded default served by two gunicorn worker processes, on its own database."""
+    database = tmp_path / "db.sqlite3"
+    shutil.copyfile(embedded_database, database)
+    env = _embedded_env(database, tmp_path / "media")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [str(GUNICORN), "satuklik.core.wsgi_served_by", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = TwoWorkerServer(f"http://127.0.0.1:{port}", env)
+    try:
+        for _ in range(100):
+            try:
+                if server.get("/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None:
+                raise AssertionError((tmp_path / "gunicorn.log").read_text())
+            time.sleep(0.2)
+        else:
+            raise AssertionError("gunicorn did not answer /healthz")
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -1,7 +1,7 @@
 """One settings module, driven by environment variables.
 
 With no variables set, Satuklik runs on the embedded defaults: SQLite, local files,
-local-memory cache, and an outbox for e-mail and SMS (demo mode). Each integration
+a cache table in that database, and an outbox for e-mail and SMS (demo mode). Each integration
 switches on when its variable is set: DATABASE_URL, REDIS_URL, EMAIL_URL,
 SMS_GATEWAY_URL, AWS_STORAGE_BUCKET_NAME.
 """
@@ -150,7 +150,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "satuklik.core.cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default serves with several gunicorn workers: a cache in each process
+    # would count throttles and lockouts per worker. A table in the same database (made by
+    # `manage.py createcachetable`) is one view for every process, with an atomic incr.
+    CACHES = {"default": {"BACKEND": "satuklik.core.cache.DatabaseCache", "LOCATION": "satuklik_cache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Auth -----------------------------------------------------------------------------
