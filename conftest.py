@@ -24,8 +24,10 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _admin_without_second_factor(settings):
-    # The admin asks staff for a TOTP code (accounts.admin_site). Tests sign staff in
-    # with force_login to test their screens; accounts' own tests turn the code back on.
-    settings.ADMIN_OTP_REQUIRED = False
+@pytest.fixture
+def admin_client(client, admin_user):
+    # pytest-django's admin_client skips the second factor (force_login): staff sign in
+    # with password and authenticator code here, as they do (accounts/tests/staff.py).
+    from satuklik.accounts.tests.staff import admin_sign_in
+
+    return admin_sign_in(client, admin_user, password="password")
