@@ -35,13 +35,6 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _admin_without_second_factor(settings):
-    # The admin asks staff for a TOTP code (accounts.admin_site). Tests sign staff in
-    # with force_login to test their screens; accounts' own tests turn the code back on.
-    settings.ADMIN_OTP_REQUIRED = False
-
-
 # --- Real processes: the embedded default as scripts/run serves it ------------------
 
 ROOT = Path(__file__).resolve().parent
@@ -154,3 +147,12 @@ def two_worker_server(embedded_database, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    # pytest-django's admin_client skips the second factor (force_login): staff sign in
+    # with password and authenticator code here, as they do (accounts/tests/staff.py).
+    from satuklik.accounts.tests.staff import admin_sign_in
+
+    return admin_sign_in(client, admin_user, password="password")

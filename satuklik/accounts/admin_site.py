@@ -1,94 +1,61 @@
 """The back office: Django's admin behind a second factor (TOTP, django-otp).
 
-Staff sign in with username, password and the 6-digit code of their authenticator app
-(a TOTPDevice; `manage.py staff_totp_setup <username>` creates one and prints its
-otpauth:// URI). The same lockout as members' logins applies (accounts.throttle), and
-every try is a SecurityEvent.
-
-settings.ADMIN_OTP_REQUIRED (default True) exists for the test suite only: most tests
-sign staff in with force_login and test their screens, not the second factor.
+Staff sign in on one form with username, password and the 6-digit code of their
+authenticator app (a TOTPDevice; `manage.py staff_totp_setup <username>` creates one and
+prints its otpauth:// URI). The form calls the login-attempt service every way in uses
+(accounts.services.login_attempt): the same lockout, slow-down and audit events as the
+member page and the API, and a wrong code counts like a wrong password. There is no
+setting that turns the code off.
 """
 
-from django.conf import settings
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
-from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
 
-from satuklik.accounts import services, throttle
-from satuklik.accounts.models import SecurityEvent
-from satuklik.accounts.security import client_ip, normalise_username, security_event_record
-
-# Raised by the OTP form once the password is right but no code was typed yet: a step, not a failure.
-NOT_FAILURES = {"token_required", "inactive"}
+from satuklik.accounts import services
 
 
-def otp_required() -> bool:
-    return getattr(settings, "ADMIN_OTP_REQUIRED", True)
+class StaffLoginForm(AdminAuthenticationForm):
+    """Username, password and authenticator code, checked in one step."""
 
+    otp_token = forms.CharField(
+        label=_("Authenticator code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
-class _ThrottledLoginMixin:
     def clean(self):
-        username = normalise_username(self.data.get("username"))
-        ip = client_ip(self.request)
-        locked = throttle.login_locked_for(username, ip)
-        if locked:
-            security_event_record(
-                kind=SecurityEvent.Kind.LOCKOUT, request=self.request, username=username, details={"site": "admin"}
-            )
-            raise ValidationError(services.LoginLocked(retry_after=locked).message, code="locked")
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        code = self.cleaned_data.get("otp_token") or ""
+        if not (username and password):
+            return self.cleaned_data  # the missing fields carry their "required" errors
         try:
-            cleaned = super().clean()
-        except ValidationError as error:
-            codes = {getattr(item, "code", None) for item in error.error_list}
-            if not codes <= NOT_FAILURES:
-                if throttle.login_failure(username, ip):
-                    security_event_record(
-                        kind=SecurityEvent.Kind.LOCKOUT,
-                        request=self.request,
-                        username=username,
-                        details={"site": "admin"},
-                    )
-                security_event_record(
-                    kind=SecurityEvent.Kind.LOGIN_FAILURE,
-                    request=self.request,
-                    username=username,
-                    details={"site": "admin", "reason": ",".join(sorted(str(code) for code in codes if code))},
-                )
-            raise
-        throttle.login_success([username], ip)
-        security_event_record(
-            kind=SecurityEvent.Kind.LOGIN_SUCCESS,
-            request=self.request,
-            user=self.get_user(),
-            username=username,
-            details={"site": "admin", "second_factor": otp_required()},
-        )
-        return cleaned
-
-
-class StaffOtpAuthenticationForm(_ThrottledLoginMixin, OTPAdminAuthenticationForm):
-    pass
-
-
-class StaffPasswordOnlyAuthenticationForm(_ThrottledLoginMixin, AdminAuthenticationForm):
-    pass
+            attempt = services.login_attempt(
+                request=self.request,
+                username=username,
+                password=password,
+                otp_code=code,
+                site="admin",
+                second_factor_required=True,
+            )
+        except services.AccountsError as refusal:
+            raise ValidationError(refusal.message, code=refusal.code) from None
+        self.confirm_login_allowed(attempt.user)  # staff only
+        # django-otp keeps the device in the session when auth.login() runs (user_logged_in).
+        attempt.user.otp_device = attempt.device
+        self.user_cache = attempt.user
+        return self.cleaned_data
 
 
 class SatuklikAdminSite(OTPAdminSite):
-    """OTPAdminSite under the usual name "admin" (so reverse("admin:...") keeps working)."""
+    """OTPAdminSite (every page needs a verified device) under the usual name "admin"
+    (so reverse("admin:...") keeps working), with the one-step login form."""
+
+    login_form = StaffLoginForm
+    login_template = "admin/staff_login.html"
 
     def __init__(self, name="admin"):
         super().__init__(name)
-
-    @property
-    def login_form(self):
-        return StaffOtpAuthenticationForm if otp_required() else StaffPasswordOnlyAuthenticationForm
-
-    @property
-    def login_template(self):
-        return "otp/admin111/login.html" if otp_required() else None
-
-    def has_permission(self, request):
-        if otp_required():
-            return super().has_permission(request)
-        return super(OTPAdminSite, self).has_permission(request)

@@ -128,11 +128,17 @@ class TokenOut(Schema):
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_at: datetime.datetime
     username: str
+    second_factor: bool = Field(False, description="Issued after a verified authenticator code (staff)")
 
 
 class LoginIn(Schema):
     username: Annotated[Text, Field(max_length=150)]
     password: Secret
+    otp_code: Annotated[Text, Field(max_length=12)] = Field(
+        "",
+        description="Staff: the 6-digit code of the authenticator app. Without it a staff token has "
+        "second_factor=false and the officer endpoints refuse it (403 second_factor_required).",
+    )
     device_name: Annotated[Text, Field(max_length=100)] = ""
 
 
@@ -200,9 +206,14 @@ def _flow_out(flow: AuthFlow, flow_key: str, request) -> dict:
     return body
 
 
-def _token_out(user, request, device_name="") -> dict:
-    token, raw = services.api_token_issue(user=user, name=device_name, request=request)
-    return {"token": raw, "expires_at": token.expires_at, "username": user.username}
+def _token_out(user, request, device_name="", second_factor=False) -> dict:
+    token, raw = services.api_token_issue(user=user, name=device_name, second_factor=second_factor, request=request)
+    return {
+        "token": raw,
+        "expires_at": token.expires_at,
+        "username": user.username,
+        "second_factor": token.second_factor,
+    }
 
 
 ERRORS = {400: ErrorOut, 429: ErrorOut}
@@ -351,12 +362,15 @@ def password_reset_complete(request, payload: PasswordIn):
 
 @router.post("/login", response={200: TokenOut, 401: ErrorOut, **ERRORS}, summary="Log in: get a bearer token")
 def login(request, payload: LoginIn):
-    """The same 401 for an unknown username and a wrong password; 429 when locked out or slowed down."""
+    """The same 401 for an unknown username and a wrong password; 429 when locked out or slowed down.
+    Staff send otp_code too (a wrong code: 401 second_factor_wrong, counted like a wrong password)."""
     try:
-        user = services.login_check(request=request, username=payload.username, password=payload.password)
+        attempt = services.login_attempt(
+            request=request, username=payload.username, password=payload.password, otp_code=payload.otp_code, site="api"
+        )
     except services.AccountsError as exc:
         return _error(exc)
-    return Status(200, _token_out(user, request, payload.device_name))
+    return Status(200, _token_out(attempt.user, request, payload.device_name, second_factor=attempt.second_factor))
 
 
 @router.post("/logout", auth=member_auth, response={204: None}, summary="Revoke this token (or end this session)")
@@ -414,4 +428,6 @@ def password_change(request, payload: PasswordChangeIn):
         from django.contrib.auth import update_session_auth_hash
 
         update_session_auth_hash(request, user)
-    return Status(200, _token_out(user, request, payload.device_name))
+    # The new token keeps the second factor of the token that asked for it.
+    second_factor = bool(getattr(getattr(request, "api_token", None), "second_factor", False))
+    return Status(200, _token_out(user, request, payload.device_name, second_factor=second_factor))

@@ -36,7 +36,16 @@ class BearerAuth(HttpBearer):
 class MemberSessionAuth(SessionAuth):
     """The web app's session cookie (CSRF-checked); for htmx calls into the API."""
 
+    def _get_key(self, request):
+        # A request that carries an Authorization header chose the token: when the token
+        # is refused, the answer is the 401 of a bad token, not the session's CSRF 403.
+        if request.headers.get("Authorization"):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
+        if key is None:
+            return None
         user = super().authenticate(request, key)
         if user is not None:
             request.api_token = None

@@ -29,6 +29,17 @@ class LoginForm(forms.Form):
     )
 
 
+class StaffCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Authenticator code"),
+        max_length=12,
+        help_text=_("The 6-digit code your authenticator app shows now."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
 class RegisterGroupForm(forms.Form):
     policy_number = forms.CharField(label=_("Policy number"), max_length=32, widget=forms.TextInput(NUMBER_ATTRS))
     participant_number = forms.CharField(

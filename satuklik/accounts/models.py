@@ -220,6 +220,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Issued after a verified TOTP code: staff capabilities (the officer API) need it.
+    second_factor = models.BooleanField(_("second factor"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

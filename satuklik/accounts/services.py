@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from satuklik.accounts import otp, selectors, throttle
 from satuklik.accounts.models import (
@@ -33,6 +34,7 @@ from satuklik.accounts.models import (
     User,
 )
 from satuklik.accounts.security import client_ip, normalise_username, security_event_record
+from satuklik.core.roles import is_staff_account
 from satuklik.notifications import services as notifications
 from satuklik.policies.models import Member, Policy, PolicyType
 
@@ -130,6 +132,12 @@ class LoginSlowedDown(AccountsError):
             % {"seconds": retry_after},
             retry_after=retry_after,
         )
+
+
+class SecondFactorWrong(AccountsError):
+    code = "second_factor_wrong"
+    status = 401
+    default_message = _("The authenticator code is not correct. Type the current 6-digit code of your app.")
 
 
 class PasswordInvalid(AccountsError):
@@ -492,41 +500,126 @@ def registration_state(*, flow_key: str) -> AuthFlow:
 # --- login --------------------------------------------------------------------------
 
 
-def login_check(*, request, username: str, password: str, trusted_device: bool = False) -> User:
-    """Authenticate with the lockout rules of accounts.throttle; raises on refusal.
+@dataclass
+class LoginAttempt:
+    """A successful sign-in. A staff account's capabilities need second_factor (accounts.decorators)."""
 
-    The same LoginFailed for an unknown username and a wrong password (and the same
-    hashing work: the backend hashes for unknown names too).
+    user: User
+    staff: bool
+    second_factor: bool
+    device: object = None  # the TOTP device that accepted the code (django_otp.login() takes it)
+
+
+def _login_failed(*, request, name: str, ip, site: str, reason: str) -> None:
+    """Count a refused try against the username+IP lockout and record it (and the lockout)."""
+    now_locked = throttle.login_failure(name, ip)
+    security_event_record(
+        kind=SecurityEvent.Kind.LOGIN_FAILURE, request=request, username=name, details={"site": site, "reason": reason}
+    )
+    if now_locked:
+        security_event_record(
+            kind=SecurityEvent.Kind.LOCKOUT,
+            request=request,
+            username=name,
+            details={"site": site, "seconds": throttle.LOCK_SECONDS, "after_failures": throttle.LOCK_AFTER},
+        )
+
+
+def _login_refuse_if_locked(*, request, name: str, ip, site: str) -> None:
+    locked = throttle.login_locked_for(name, ip)
+    if locked:
+        security_event_record(
+            kind=SecurityEvent.Kind.LOCKOUT, request=request, username=name, details={"site": site, "active": 1}
+        )
+        raise LoginLocked(retry_after=locked)
+
+
+def _totp_device_for_code(*, user: User, code: str):
+    """The user's confirmed TOTP device that accepts `code` (each code once), else None.
+    django-otp's verify_token keeps its own per-device slow-down after wrong codes."""
+    code = "".join(str(code or "").split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    with transaction.atomic():
+        for device in TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(code):
+                return device
+    return None
+
+
+def login_attempt(
+    *,
+    request,
+    username: str,
+    password: str,
+    otp_code: str = "",
+    trusted_device: bool = False,
+    site: str = "member",
+    second_factor_required: bool = False,
+) -> LoginAttempt:
+    """Every way in (member page, API, admin): lockout, slow-down, password, second factor.
+
+    Raises LoginLocked, LoginSlowedDown, LoginFailed (the same for an unknown username and
+    a wrong password, with the same hashing work) or SecondFactorWrong. A staff account
+    that gives a code must give a right one; without a code it signs in with no staff
+    capability (second_factor=False), unless second_factor_required (the admin) makes
+    the code part of the password. Wrong passwords and wrong codes count alike towards
+    the lockout of accounts.throttle.
     """
     name = normalise_username(username)
     ip = client_ip(request)
-    locked = throttle.login_locked_for(name, ip)
-    if locked:
-        security_event_record(kind=SecurityEvent.Kind.LOCKOUT, request=request, username=name, details={"active": 1})
-        raise LoginLocked(retry_after=locked)
+    _login_refuse_if_locked(request=request, name=name, ip=ip, site=site)
     wait = throttle.login_spacing_for(name, trusted_device)
     if wait:
         security_event_record(
-            kind=SecurityEvent.Kind.LOGIN_FAILURE, request=request, username=name, details={"reason": "slowed down"}
+            kind=SecurityEvent.Kind.LOGIN_FAILURE,
+            request=request,
+            username=name,
+            details={"site": site, "reason": "slowed down"},
         )
         raise LoginSlowedDown(retry_after=wait)
     user = authenticate(request, username=name, password=password or "") if name and len(name) <= 150 else None
     if user is None:
-        now_locked = throttle.login_failure(name, ip)
-        security_event_record(
-            kind=SecurityEvent.Kind.LOGIN_FAILURE, request=request, username=name, details={"reason": "credentials"}
-        )
-        if now_locked:
-            security_event_record(
-                kind=SecurityEvent.Kind.LOCKOUT,
-                request=request,
-                username=name,
-                details={"seconds": throttle.LOCK_SECONDS, "after_failures": throttle.LOCK_AFTER},
-            )
+        _login_failed(request=request, name=name, ip=ip, site=site, reason="credentials")
         raise LoginFailed()
+    staff = is_staff_account(user)
+    device = None
+    if otp_code or second_factor_required:
+        device = _totp_device_for_code(user=user, code=otp_code)
+        if device is None:
+            _login_failed(request=request, name=name, ip=ip, site=site, reason="second factor")
+            raise SecondFactorWrong()
     throttle.login_success({name, *selectors.login_names_for_user(user=user)}, ip)
-    security_event_record(kind=SecurityEvent.Kind.LOGIN_SUCCESS, request=request, user=user, username=name)
-    return user
+    security_event_record(
+        kind=SecurityEvent.Kind.LOGIN_SUCCESS,
+        request=request,
+        user=user,
+        username=name,
+        details={"site": site, "second_factor": device is not None},
+    )
+    return LoginAttempt(user=user, staff=staff, second_factor=device is not None, device=device)
+
+
+def login_second_factor(*, request, user: User, code: str) -> object:
+    """The code step after a password-only sign-in (member page): the TOTP device that
+    accepts `code`, under the same lockout as the password; raises LoginLocked or
+    SecondFactorWrong. The caller keeps the device in the session (django_otp.login)."""
+    name = normalise_username(user.username)
+    ip = client_ip(request)
+    _login_refuse_if_locked(request=request, name=name, ip=ip, site="member")
+    device = _totp_device_for_code(user=user, code=code)
+    if device is None:
+        _login_failed(request=request, name=name, ip=ip, site="member", reason="second factor")
+        raise SecondFactorWrong()
+    throttle.login_success({name, *selectors.login_names_for_user(user=user)}, ip)
+    security_event_record(
+        kind=SecurityEvent.Kind.LOGIN_SUCCESS,
+        request=request,
+        user=user,
+        username=name,
+        details={"site": "member", "second_factor": True},
+    )
+    return device
 
 
 def user_logout_everywhere(*, user: User, request=None) -> None:
@@ -661,8 +754,9 @@ def password_reset_state(*, flow_key: str) -> AuthFlow:
 # --- API tokens ---------------------------------------------------------------------
 
 
-def api_token_issue(*, user: User, name: str = "", request=None) -> tuple[ApiToken, str]:
-    """A new bearer token: 32 random bytes, returned once; only its SHA-256 is stored."""
+def api_token_issue(*, user: User, name: str = "", second_factor: bool = False, request=None) -> tuple[ApiToken, str]:
+    """A new bearer token: 32 random bytes, returned once; only its SHA-256 is stored.
+    second_factor: issued after a verified TOTP code (staff capabilities need it)."""
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -670,9 +764,13 @@ def api_token_issue(*, user: User, name: str = "", request=None) -> tuple[ApiTok
         prefix=raw[:6],
         name=(name or "")[:100],
         expires_at=timezone.now() + timedelta(days=API_TOKEN_DAYS),
+        second_factor=second_factor,
     )
     security_event_record(
-        kind=SecurityEvent.Kind.TOKEN_ISSUED, request=request, user=user, details={"token_prefix": token.prefix}
+        kind=SecurityEvent.Kind.TOKEN_ISSUED,
+        request=request,
+        user=user,
+        details={"token_prefix": token.prefix, "second_factor": second_factor},
     )
     return token, raw
 

@@ -5,6 +5,7 @@ from satuklik.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/code/", views.login_code, name="login-code"),
     path("logout/", views.logout_view, name="logout"),
     path("register/", views.register_choose, name="register"),
     path("register/eula/", views.register_eula, name="register-eula"),

@@ -14,11 +14,12 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
 
 from satuklik.accounts import otp, selectors, services
 from satuklik.accounts.forms import (
@@ -31,9 +32,11 @@ from satuklik.accounts.forms import (
     RegisterIndividualForm,
     ResetStartForm,
     SetPasswordForm,
+    StaffCodeForm,
 )
 from satuklik.accounts.models import OtpChannel, SecurityEvent
 from satuklik.accounts.security import digest, normalise_username, security_event_record
+from satuklik.core.roles import is_staff_account
 from satuklik.policies.models import PolicyType
 
 REGISTER_SESSION_KEY = "accounts_register_flow"
@@ -137,7 +140,7 @@ def login_view(request):
         if form.is_valid():
             username = form.cleaned_data["username"]
             try:
-                user = services.login_check(
+                attempt = services.login_attempt(
                     request=request,
                     username=username,
                     password=form.cleaned_data["password"],
@@ -146,13 +149,46 @@ def login_view(request):
             except services.AccountsError as refusal:
                 error, status = refusal.message, refusal.status
             else:
-                auth_login(request, user)  # a new session key
-                response = redirect(next_url)
-                _set_device_cookie(response, user)
+                auth_login(request, attempt.user)  # a new session key
+                if attempt.staff:
+                    # Staff capabilities open only after the code step (accounts.decorators).
+                    response = redirect(f"{reverse('accounts:login-code')}?{urlencode({'next': next_url})}")
+                else:
+                    response = redirect(next_url)
+                _set_device_cookie(response, attempt.user)
                 return response
         else:
             error, status = services.LoginFailed.default_message, 401
     return render(request, "accounts/login.html", {"form": form, "error": error, "next": next_url}, status=status)
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def login_code(request):
+    """A staff account's second step: the 6-digit code of its authenticator app."""
+    next_url = _safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+    if not is_staff_account(request.user) or request.user.is_verified():
+        return redirect(next_url)
+    form = StaffCodeForm(request.POST or None)
+    error = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                device = services.login_second_factor(
+                    request=request, user=request.user, code=form.cleaned_data["code"]
+                )
+            except services.AccountsError as refusal:
+                error, status = refusal.message, refusal.status
+            else:
+                otp_login(request, device)
+                request.session.cycle_key()  # a new session key for the new rights
+                return redirect(next_url)
+        else:
+            error, status = services.SecondFactorWrong.default_message, 401
+    return render(request, "accounts/login_code.html", {"form": form, "error": error, "next": next_url}, status=status)
 
 
 @never_cache

@@ -26,6 +26,7 @@ from pydantic import AfterValidator, ValidationError
 
 from satuklik.accounts import otp
 from satuklik.accounts.auth import member_auth
+from satuklik.accounts.decorators import staff_capable
 from satuklik.claims import documents, selectors, services
 from satuklik.claims.banks import bank_choices, bank_name
 from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
@@ -798,5 +799,7 @@ def claim_appeal(request, claim_id: int, payload: AppealIn):
     summary="Download a document of one of the member's claims (always as an attachment)",
 )
 def document_download(request, document_id: int):
-    document = selectors.document_get_for_download(user=request.user, document_id=document_id)
+    document = selectors.document_get_for_download(
+        user=request.user, document_id=document_id, as_staff=staff_capable(request, "claims.view_claim")
+    )
     return documents.download_response(document)

@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from pydantic import AfterValidator
 
 from satuklik.accounts.auth import member_auth
+from satuklik.accounts.decorators import has_staff_permission, second_factor_verified
 from satuklik.claims import review
 from satuklik.claims.adjudication import describe_reduction
 from satuklik.claims.selectors_officer import QueueFilters, claim_get_for_officer, claim_queue, claims_with_joins
@@ -41,7 +42,7 @@ Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 class ErrorOut(Schema):
-    code: str = Field(description="not_officer, not_allowed, illegal_transition, invalid")
+    code: str = Field(description="not_officer, second_factor_required, not_allowed, illegal_transition, invalid")
     message: str = Field(description="Translated text to show the officer")
     field: str | None = Field(None, description="The input the message is about, when there is one")
 
@@ -202,9 +203,14 @@ class _Refused(Exception):
 
 
 def _require(request: HttpRequest, permission: str):
-    user = request.user
-    if not (user.is_staff and user.has_perm(permission)):
+    if not has_staff_permission(request.user, permission):
         raise _Refused(403, "not_officer", _("Claims officers only."))
+    if not second_factor_verified(request):
+        raise _Refused(
+            403,
+            "second_factor_required",
+            _("Sign in with your authenticator code to use staff functions (otp_code at login)."),
+        )
 
 
 def _run(action):

@@ -122,15 +122,18 @@ def claim_get_for_member(*, user, claim_id) -> Claim:
     return claim
 
 
-def document_get_for_download(*, user, document_id) -> ClaimDocument:
-    """A document for its claim's member, or for staff who may see claims (claims officers,
-    customer service, administrators); 404 for anyone else."""
+def document_get_for_download(*, user, document_id, as_staff: bool = False) -> ClaimDocument:
+    """A document for its claim's member, or, with as_staff, for staff who may see claims
+    (claims officers, customer service, administrators); 404 for anyone else.
+
+    as_staff: the caller checked the staff's second factor (accounts.decorators.staff_capable);
+    a staff account signed in with its password alone sees only its own claims' documents."""
     try:
         document_id = int(document_id)
     except (TypeError, ValueError):
         raise Http404("no such document") from None
     documents = ClaimDocument.objects.select_related("claim")
-    if not (user.is_authenticated and user.is_staff and user.has_perm("claims.view_claim")):
+    if not (as_staff and user.is_authenticated and user.is_staff and user.has_perm("claims.view_claim")):
         documents = documents.filter(claim__in=claims_visible_to(user=user))
     document = documents.filter(pk=document_id).first()
     if document is None:

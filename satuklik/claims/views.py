@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satuklik.accounts import otp
+from satuklik.accounts.decorators import staff_capable
 from satuklik.claims import documents, forms, letters, selectors, services
 from satuklik.claims.banks import bank_name
 from satuklik.claims.documents import ACCEPT, MAX_CLAIM_BYTES, MAX_FILE_BYTES
@@ -222,7 +223,9 @@ def decision_letter(request, claim_id):
 @require_GET
 def document_download(request, document_id):
     """The file, only for its claim's member or staff; always a download, never rendered."""
-    document = selectors.document_get_for_download(user=request.user, document_id=document_id)
+    document = selectors.document_get_for_download(
+        user=request.user, document_id=document_id, as_staff=staff_capable(request, "claims.view_claim")
+    )
     return documents.download_response(document)
 
 

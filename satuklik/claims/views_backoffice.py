@@ -3,10 +3,7 @@ bulk "mark paid" from the bank's file. Staff with the Claims officer permissions
 others are sent to log in (anonymous) or get 403 (members, staff without the role).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from satuklik.accounts.decorators import staff_required
 from satuklik.claims import review
 from satuklik.claims.adjudication import describe_reduction
 from satuklik.claims.forms_backoffice import (
@@ -38,18 +36,8 @@ INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 def officer_required(permission=REVIEW):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied(_("Claims officers only."))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    # Staff with the permission, signed in with their second factor (accounts.decorators).
+    return staff_required(permission, refused_message=_("Claims officers only."))
 
 
 @require_GET

@@ -79,6 +79,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def is_staff_account(user) -> bool:
+    """A back-office account (staff flag, superuser, or any role group): it gets its staff
+    capabilities only after a verified second factor (accounts.decorators)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or user.groups.exists())
+
+
 def permissions_for(patterns, permissions):
     """The permissions (iterable of objects with .content_type.app_label and .codename)
     matching any of the patterns."""

@@ -7,13 +7,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from satuklik.accounts.management.commands.staff_totp_setup import current_code
 from satuklik.accounts.models import SecurityEvent
 from satuklik.accounts.tests.factories import DEFAULT_PASSWORD, StaffUserFactory, UserFactory
+from satuklik.accounts.tests.staff import admin_sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def otp_required(settings):
-    settings.ADMIN_OTP_REQUIRED = True
 
 
 @pytest.fixture
@@ -29,13 +25,11 @@ def _login(client, user, device, token):
         {
             "username": user.username,
             "password": DEFAULT_PASSWORD,
-            "otp_device": device.persistent_id,
             "otp_token": token,
         },
     )
 
 
-@pytest.mark.usefixtures("otp_required")
 def test_password_alone_does_not_open_the_admin(client, staff):
     user, _device = staff
     client.force_login(user)  # password checked, no second factor
@@ -43,7 +37,6 @@ def test_password_alone_does_not_open_the_admin(client, staff):
     assert response.status_code == 302 and reverse("admin:login") in response.url
 
 
-@pytest.mark.usefixtures("otp_required")
 def test_password_and_code_open_the_admin(client, staff):
     user, device = staff
     response = _login(client, user, device, current_code(device))
@@ -52,7 +45,6 @@ def test_password_and_code_open_the_admin(client, staff):
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN_SUCCESS, user=user).exists()
 
 
-@pytest.mark.usefixtures("otp_required")
 def test_wrong_code_is_refused_and_recorded(client, staff):
     user, device = staff
     wrong = f"{(int(current_code(device)) + 500_000) % 1_000_000:06d}"
@@ -63,7 +55,6 @@ def test_wrong_code_is_refused_and_recorded(client, staff):
     assert event.username == user.username.upper() and event.details["site"] == "admin"
 
 
-@pytest.mark.usefixtures("otp_required")
 def test_admin_login_locks_after_five_failures(client, staff):
     user, device = staff
     for _ in range(5):
@@ -79,7 +70,7 @@ def test_security_events_searchable_by_username_ip_and_kind(client):
     member = UserFactory()
     SecurityEvent.objects.create(kind=SecurityEvent.Kind.LOGIN_FAILURE, username=member.username, ip="10.1.2.3")
     SecurityEvent.objects.create(kind=SecurityEvent.Kind.OTP_SENT, username="OTHER", ip="10.9.9.9")
-    client.force_login(admin_user)
+    admin_sign_in(client, admin_user)
     url = reverse("admin:accounts_securityevent_changelist")
     by_name = client.get(url, {"q": member.username.lower()})
     assert by_name.status_code == 200 and len(by_name.context["cl"].result_list) == 1

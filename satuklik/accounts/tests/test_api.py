@@ -242,3 +242,17 @@ def test_a_token_is_checked_with_one_query_and_its_last_use_written_once_per_int
     with django_assert_num_queries(1):
         assert services.api_token_authenticate(raw=token) is None
     assert get(client, "/me", token=token).status_code == 401
+
+
+@pytest.mark.parametrize("revoked", [False, True], ids=["unknown", "revoked"])
+def test_a_refused_token_on_a_post_gets_the_same_401_as_on_a_get(member, revoked):
+    api = Client(enforce_csrf_checks=True)
+    token = "not-a-token-at-all-0123456789abcdefghijklmnop"
+    if revoked:
+        token = _login(api).json()["token"]
+        assert post(api, "/logout", token=token).status_code == 204
+    answer_get = get(api, "/me", token=token)
+    answer_post = post(api, "/logout-everywhere", token=token)
+    assert answer_get.status_code == answer_post.status_code == 401
+    assert answer_post["Content-Type"].startswith("application/json")
+    assert answer_post.json() == answer_get.json()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from satuklik.accounts import linking
 from satuklik.accounts.models import PolicyLink
 from satuklik.accounts.tests.factories import PolicyLinkFactory, StaffUserFactory, UserFactory
+from satuklik.accounts.tests.staff import admin_sign_in
 from satuklik.notifications.models import InboxItem, Message
 from satuklik.policies.tests.factories import DplkAccountFactory, IndividualPolicyFactory, MemberFactory, PolicyFactory
 
@@ -21,7 +22,6 @@ NOW = datetime.datetime(2025, 6, 15, 3, 0, tzinfo=datetime.UTC)
 def _setup(settings):
     settings.LANGUAGE_CODE = "en"
     settings.NOTIFICATIONS_OUTBOX = True
-    settings.ADMIN_OTP_REQUIRED = False
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -371,7 +371,7 @@ def test_the_flow_needs_a_signed_in_member(client, db):
 
 def test_staff_approve_in_the_admin(client, jane):
     link = linking.link_request(user=jane, member=individual_member())
-    client.force_login(StaffUserFactory(is_superuser=True))
+    admin_sign_in(client, StaffUserFactory(is_superuser=True))
     changelist = reverse("admin:accounts_policylink_changelist")
     assert client.get(changelist, {"status__exact": "PENDING"}).status_code == 200
     response = client.post(changelist, {"action": "approve", "_selected_action": [link.pk]}, follow=True)
@@ -383,7 +383,7 @@ def test_staff_approve_in_the_admin(client, jane):
 
 def test_staff_reject_with_a_reason_in_the_admin(client, jane):
     link = linking.link_request(user=jane, member=individual_member())
-    client.force_login(StaffUserFactory(is_superuser=True))
+    admin_sign_in(client, StaffUserFactory(is_superuser=True))
     changelist = reverse("admin:accounts_policylink_changelist")
     form = client.post(changelist, {"action": "reject", "_selected_action": [link.pk]})
     assert form.status_code == 200

@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import translation
 
 from satuklik.accounts.services import api_token_issue
 from satuklik.accounts.tests.factories import StaffUserFactory
+from satuklik.accounts.tests.staff import staff_api_token
 from satuklik.claims.models import Claim
 from satuklik.claims.tests.factories import ClaimDocumentFactory, ClaimFactory, member_user
 from satuklik.core.roles import CLAIMS_OFFICER
@@ -40,7 +42,8 @@ def officer():
 
 @pytest.fixture
 def auth(officer):
-    return bearer(officer)
+    # Signed in as officers do: password and authenticator code (a token with the second factor).
+    return {"HTTP_AUTHORIZATION": f"Bearer {staff_api_token(Client(), officer)}"}
 
 
 def test_only_claims_officers(client):

@@ -9,6 +9,7 @@ from django.utils import translation
 from PIL import Image
 
 from satuklik.accounts.tests.factories import StaffUserFactory
+from satuklik.accounts.tests.staff import staff_sign_in
 from satuklik.claims import documents, services
 from satuklik.claims.models import Claim, ClaimDocument
 from satuklik.claims.tests.factories import (
@@ -186,13 +187,18 @@ def test_another_member_gets_404_for_the_document_and_claims_staff_may_download(
     # Staff whose role has nothing to do with claims (content editors) never see medical papers.
     editor = StaffUserFactory()
     editor.groups.add(Group.objects.get(name=roles.CONTENT_EDITOR))
-    client.force_login(editor)
+    staff_sign_in(client, editor)
     assert client.get(f"/claims/documents/{document.pk}/").status_code == 404
     assert client.get(f"/api/v1/claims/documents/{document.pk}").status_code == 404
     officer = StaffUserFactory()
     officer.groups.add(Group.objects.get(name=roles.CLAIMS_OFFICER))
+    # The password alone is not enough: without the authenticator code the officer is no staff.
     client.force_login(officer)
+    assert client.get(f"/claims/documents/{document.pk}/").status_code == 404
+    assert client.get(f"/api/v1/claims/documents/{document.pk}").status_code == 404
+    staff_sign_in(client, officer)
     assert client.get(f"/claims/documents/{document.pk}/").status_code == 200
+    assert client.get(f"/api/v1/claims/documents/{document.pk}").status_code == 200
 
 
 def test_anonymous_download_goes_to_login(client, draft):

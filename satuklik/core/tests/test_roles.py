@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 
+from satuklik.accounts.tests.factories import StaffUserFactory
+from satuklik.accounts.tests.staff import admin_sign_in
 from satuklik.core import roles
 from satuklik.policies.tests.factories import MemberFactory, PolicyFactory
 
@@ -82,7 +84,7 @@ def test_patterns_that_match_nothing_yet_are_skipped():
 @pytest.fixture
 def staff_user(django_user_model):
     def make(role):
-        user = django_user_model.objects.create(username=role.lower().replace(" ", "."), is_staff=True)
+        user = StaffUserFactory(username=role.lower().replace(" ", "."))
         user.groups.add(Group.objects.get(name=role))
         return user
 
@@ -90,7 +92,7 @@ def staff_user(django_user_model):
 
 
 def test_customer_service_keeps_member_data_but_cannot_reach_admin_only_pages(client, staff_user):
-    client.force_login(staff_user(roles.CUSTOMER_SERVICE))
+    admin_sign_in(client, staff_user(roles.CUSTOMER_SERVICE))
     member = MemberFactory()
     policy = PolicyFactory()
 
@@ -113,18 +115,18 @@ def test_customer_service_revokes_a_lost_cards_qr_code_but_a_claims_officer_cann
     url = reverse("admin:cards_cardactivation_changelist")
     revoke = {"action": "revoke", "_selected_action": [activation.pk]}
 
-    client.force_login(staff_user(roles.CLAIMS_OFFICER))
+    admin_sign_in(client, staff_user(roles.CLAIMS_OFFICER))
     client.post(url, revoke)
     assert not CardRevocation.objects.exists()
 
-    client.force_login(staff_user(roles.CUSTOMER_SERVICE))
+    admin_sign_in(client, staff_user(roles.CUSTOMER_SERVICE))
     assert client.post(url, revoke).status_code == 302
     assert CardRevocation.objects.get().serial == activation.serial
     assert CardActivation.objects.filter(member=member).exists()
 
 
 def test_claims_officer_reads_members_but_cannot_change_them(client, staff_user):
-    client.force_login(staff_user(roles.CLAIMS_OFFICER))
+    admin_sign_in(client, staff_user(roles.CLAIMS_OFFICER))
     member = MemberFactory(full_name="JANE RAILEY")
     url = reverse("admin:policies_member_change", args=[member.pk])
 
@@ -138,13 +140,13 @@ def test_claims_officer_reads_members_but_cannot_change_them(client, staff_user)
 
 
 def test_content_editor_sees_no_member_data(client, staff_user):
-    client.force_login(staff_user(roles.CONTENT_EDITOR))
+    admin_sign_in(client, staff_user(roles.CONTENT_EDITOR))
     assert client.get(reverse("admin:policies_member_changelist")).status_code == 403
     assert client.get(reverse("admin:notifications_message_changelist")).status_code == 403
 
 
 def test_role_groups_show_their_permissions_read_only_in_the_back_office(client, django_user_model):
-    client.force_login(django_user_model.objects.create(username="boss", is_staff=True, is_superuser=True))
+    admin_sign_in(client, StaffUserFactory(username="boss", is_superuser=True))
     listing = client.get(reverse("admin:auth_group_changelist"))
     assert listing.status_code == 200
     assert roles.CUSTOMER_SERVICE in listing.content.decode()

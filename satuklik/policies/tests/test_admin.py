@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from satuklik.accounts.tests.factories import StaffUserFactory
+from satuklik.accounts.tests.staff import admin_sign_in
 from satuklik.notifications.models import InboxItem, Message
 from satuklik.notifications.tests.factories import InboxItemFactory, MessageFactory
 from satuklik.policies.models import Member
@@ -29,9 +31,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    # No password: hashing one with Argon2 costs more than the whole test.
-    admin = django_user_model.objects.create(username="boss", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    # Signed in as staff are: password and authenticator code (the factory hashes its password once).
+    admin = StaffUserFactory(username="boss", is_superuser=True)
+    admin_sign_in(client, admin)
     return client
 
 

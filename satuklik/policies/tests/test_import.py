@@ -15,6 +15,7 @@ from django.db import DataError, connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from satuklik.accounts.tests.staff import admin_sign_in
 from satuklik.core.importing import read_table
 from satuklik.policies.importing import upsert
 from satuklik.policies.importing.kinds import KINDS
@@ -454,7 +455,7 @@ def test_the_command_prints_the_report_and_exits_1_on_errors(tmp_path, capsys):
 def importer(client):
     user = get_user_model().objects.create_user(username="IMPORTER", password="a-long-passphrase", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="import_core_data"))
-    client.force_login(user)
+    admin_sign_in(client, user, password="a-long-passphrase")
     return user
 
 
@@ -520,7 +521,7 @@ def test_the_upload_is_refused_to_staff_without_the_permission_and_to_visitors(c
     assert client.get(url).status_code == 302  # to the admin login
 
     staff = get_user_model().objects.create_user(username="CLERK", password="a-long-passphrase", is_staff=True)
-    client.force_login(staff)
+    admin_sign_in(client, staff, password="a-long-passphrase")
     assert client.get(url).status_code == 403
     upload = SimpleUploadedFile("policyholders.csv", (SAMPLES / "01_policyholders.csv").read_bytes())
     assert client.post(url, {"kind": "policyholders", "file": upload}).status_code == 403
