@@ -218,12 +218,22 @@ def outbox(context, settings):
 
 @pytest.fixture
 def sign_in(context, live_server, settings):
-    """``sign_in(user)``: puts a signed-in session cookie in the page's context (skips the login form)."""
+    """``sign_in(user)``: puts a signed-in session cookie in the page's context (skips the login form).
+
+    A staff account signs in the real way, password then authenticator code
+    (accounts/tests/staff.py): force_login would give it no staff capability.
+    """
     from django.test import Client
+
+    from satuklik.accounts.tests.staff import staff_sign_in
+    from satuklik.core.roles import is_staff_account
 
     def do(user, target_context=None):
         client = Client()
-        client.force_login(user)
+        if is_staff_account(user):
+            staff_sign_in(client, user)
+        else:
+            client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         (target_context or context).add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]

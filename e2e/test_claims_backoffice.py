@@ -87,3 +87,34 @@ def test_a_member_never_sees_the_work_queue(page, sign_in):
     sign_in(member_user())
     response = page.goto("/backoffice/claims/")
     assert response.status == 403
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"], indirect=True)
+@pytest.mark.parametrize("locale", ["en"], indirect=True)
+def test_an_officer_needs_password_and_code_to_reach_the_queue(page, screenshot):
+    from satuklik.accounts.management.commands.staff_totp_setup import current_code, demo_device_for
+
+    officer, _claim = officer_and_claim()
+    officer.set_password("Klaim-Pass-2026!")
+    officer.save(update_fields=["password"])
+    device = demo_device_for(officer)
+
+    page.goto("/backoffice/claims/")
+    page.wait_for_url("**/accounts/login/**")
+    page.fill("#id_username", "klaim.e2e")
+    page.fill("#id_password", "Klaim-Pass-2026!")
+    page.click("#login-submit")
+    page.wait_for_url("**/accounts/login/code/**")
+    screenshot("staff-code-step")
+    # The password alone opens nothing: the queue sends the officer back to the code step.
+    page.goto("/backoffice/claims/")
+    page.wait_for_url("**/accounts/login/code/**")
+    expect(page.locator("tr", has_text="CLM-E2E-0001")).to_have_count(0)
+    page.fill("#id_code", "000000" if current_code(device) != "000000" else "111111")
+    page.click("#login-code-submit")
+    expect(page.locator("#login-code-error")).to_contain_text("The authenticator code is not correct.")
+    page.wait_for_timeout(2100)  # django-otp slows the device down for a second after a wrong code
+    page.fill("#id_code", current_code(device))
+    page.click("#login-code-submit")
+    page.wait_for_url("**/backoffice/claims/")
+    expect(page.locator("tr.is-overdue", has_text="CLM-E2E-0001")).to_be_visible()

@@ -47,21 +47,17 @@ def jane(transactional_db):
 
 def customer_service_approves(new_context, settings, link_label):
     """A customer-service officer signs in to the back office with password and TOTP code and approves."""
-    settings.ADMIN_OTP_REQUIRED = True
     roles_setup()
     officer = StaffUserFactory(username="layanan", raw_password="Layanan-Pass-2026!")
     officer.groups.add(*officer.groups.model.objects.filter(name=CUSTOMER_SERVICE))
     device = demo_device_for(officer)
     staff = new_context().new_page()
     staff.goto("/admin/login/")
-    # django-otp's form: username and password first, then it lists the officer's devices.
+    # One form, one step: username, password and the authenticator code.
     staff.fill("#id_username", "layanan")
     staff.fill("#id_password", "Layanan-Pass-2026!")
-    staff.locator("input[type=submit][value='Log in']").click()
-    staff.select_option("#id_otp_device", label=device.name)
-    staff.fill("#id_password", "Layanan-Pass-2026!")
     staff.fill("#id_otp_token", current_code(device))
-    staff.locator("input[type=submit][value='Log in']").click()
+    staff.locator("#login-form [type=submit]").click()
     staff.wait_for_url("**/admin/")
     staff.goto("/admin/accounts/policylink/?status__exact=PENDING")
     row = staff.locator("#result_list tbody tr", has_text=link_label)
