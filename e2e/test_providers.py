@@ -140,3 +140,39 @@ def test_the_provider_page_shows_whether_janes_plan_is_cashless_there(page, sign
     page.goto(f"/providers/{elsewhere.code}/")
     assert page.locator("section.coverage").get_attribute("data-coverage") == "not_in_network"
     assert "Not cashless for your plan" in page.locator("section.coverage").inner_text()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("viewport", ["phone", "desktop"], indirect=True)
+@pytest.mark.parametrize("locale", ["en"], indirect=True)
+def test_the_list_says_cashless_for_jane_only_where_her_plan_is(page, new_context, sign_in, time_machine, screenshot):
+    from playwright.sync_api import expect
+
+    from satuklik.providers.tests.factories import ProviderFactory
+
+    time_machine.move_to(datetime.datetime(2025, 6, 1, 9, tzinfo=datetime.UTC), tick=True)
+    plan = PlanFactory(with_schedule=True)
+    jane = UserFactory(member=MemberFactory(plan=plan, policy=plan.policy, full_name="JANE RAILEY"))
+    ProviderFactory(name="RS Jaringan Jane", network_plans=[plan])
+    ProviderFactory(name="RS Rekanan Lain", network_plans=[PlanFactory()])
+
+    visitor = new_context().new_page()
+    visitor.goto("/providers/")
+    expect(visitor.locator(".provider-item", has_text="RS Rekanan Lain").locator(".badge-cashless")).to_have_text(
+        "Cashless partner (general)"
+    )
+
+    sign_in(jane)
+    page.goto("/providers/")
+    expect(page.locator(".provider-item", has_text="RS Jaringan Jane").locator(".badge-cashless")).to_have_text(
+        "Cashless for you"
+    )
+    other = page.locator(".provider-item", has_text="RS Rekanan Lain")
+    expect(other.locator(".badge-cashless")).to_have_count(0)
+    expect(other.locator(".badge-reimburse")).to_have_text("Reimbursement for you")
+    page.select_option("#id_cashless", "yes")
+    page.locator("form.provider-search button[type=submit]").click()
+    page.wait_for_url(re.compile(r"cashless=yes"))
+    expect(page.locator(".provider-item")).to_have_count(1)
+    expect(page.locator(".provider-item .provider-name")).to_have_text("RS Jaringan Jane")
+    screenshot("providers-cashless-for-jane")

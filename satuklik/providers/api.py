@@ -1,13 +1,18 @@
 """/api/v1/providers: the public partner directory, with the search page's filters and
-nearest ordering. Public data only: no network or plan details beyond "cashless"."""
+nearest ordering. Public data; a signed-in member (bearer token or session) also gets
+whether they are treated cashless there under their selected policy's plan, and the
+`cashless` filter then follows that plan (providers/cashless.py)."""
 
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, model_validator
 
+from satuklik.accounts.auth import BearerAuth
+from satuklik.accounts.selectors import selected_member
 from satuklik.policies.models import BenefitType
 from satuklik.providers import selectors
+from satuklik.providers.cashless import cashless_scope_for_member, mark_cashless_shown
 from satuklik.providers.models import ProviderType
 
 router = Router(tags=["providers"])
@@ -21,7 +26,11 @@ class ProviderQuery(Schema):
     city: str = Field("", max_length=100, description="A city (exact, or the start of its name)")
     type: ProviderTypeValue | None = Field(None, description="Provider type")
     service: ServiceValue | None = Field(None, description="A service (benefit type) offered")
-    cashless: bool | None = Field(None, description="true: cashless partners only; false: reimbursement only")
+    cashless: bool | None = Field(
+        None,
+        description="true: cashless only; false: reimbursement only. For a signed-in member: cashless "
+        "under their plan (cashless_for_member); for a visitor: the provider's general status",
+    )
     lat: float | None = Field(None, ge=-90, le=90, description="Origin latitude for nearest-first ordering")
     lng: float | None = Field(None, ge=-180, le=180, description="Origin longitude (needed with lat)")
     page: int = Field(1, ge=1, le=1000)
@@ -57,7 +66,10 @@ class ProviderOut(BaseModel):
     opening_hours: str
     emergency_24h: bool
     services: list[str]
-    cashless: bool
+    cashless: bool = Field(description="The provider's general status: a cashless partner of the insurer")
+    cashless_for_member: bool | None = Field(
+        None, description="Signed in: cashless for the member under their selected plan; null for a visitor"
+    )
     distance_km: float | None = Field(None, description="From the origin, when there is one")
 
 
@@ -87,6 +99,7 @@ def _out(provider, type_labels):
         "emergency_24h": provider.emergency_24h,
         "services": [str(service) for service in provider.services],
         "cashless": provider.cashless,
+        "cashless_for_member": getattr(provider, "cashless_for_member", None),
         "distance_km": round(distance, 3) if distance is not None else None,
     }
 
@@ -100,6 +113,7 @@ def _type_labels():
 def provider_list(request, query: Query[ProviderQuery]):
     """Nearest first when lat/lng are given (or from the centre of `city`), else by name.
     `page_size` is at most 100; bad coordinates get a 422."""
+    scope = cashless_scope_for_member(_signed_in_member(request))
     filters = selectors.ProviderFilters(
         q=query.q,
         city=query.city,
@@ -108,8 +122,10 @@ def provider_list(request, query: Query[ProviderQuery]):
         cashless=query.cashless,
         latitude=query.lat,
         longitude=query.lng,
+        cashless_scope=scope,
     )
     result = selectors.provider_search(filters=filters, page=query.page, page_size=query.page_size)
+    _mark_for_member(result.items, scope)
     origin = result.origin
     labels = _type_labels()
     return {
@@ -123,4 +139,20 @@ def provider_list(request, query: Query[ProviderQuery]):
 
 @router.get("/{code}", response=ProviderOut, summary="One partner provider", url_name="providers-detail")
 def provider_detail(request, code: str):
-    return _out(selectors.provider_get_public(code=code), _type_labels())
+    provider = selectors.provider_get_public(code=code)
+    _mark_for_member([provider], cashless_scope_for_member(_signed_in_member(request)))
+    return _out(provider, _type_labels())
+
+
+def _signed_in_member(request):
+    """The member behind a bearer token or the session, if any: the directory stays public."""
+    user = request.user if request.user.is_authenticated else BearerAuth()(request)
+    return selected_member(user=user) if user else None
+
+
+def _mark_for_member(providers, scope):
+    if scope is None:
+        return
+    mark_cashless_shown(providers, scope)
+    for provider in providers:
+        provider.cashless_for_member = provider.cashless_shown

@@ -22,6 +22,7 @@ from django.db.models import Avg, BooleanField, Count, FloatField, Min, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
+from satuklik.providers.cashless import cashless_for_member_q
 from satuklik.providers.geo import (
     MAX_RADIUS_KM,
     bounding_box,
@@ -77,6 +78,9 @@ class ProviderFilters:
     provider_type: str = ""
     service: str = ""
     cashless: bool | None = None
+    # A signed-in member's plan (providers.cashless.CashlessScope): "cashless" then means
+    # cashless for them; None: the provider's general status.
+    cashless_scope: object = None
     latitude: float | None = None
     longitude: float | None = None
 
@@ -160,7 +164,10 @@ def _filtered(filters, city_keys):
         qs = qs.filter(provider_type=filters.provider_type)
     if filters.service:
         qs = qs.filter(**{SERVICE_FIELDS[filters.service]: True})
-    if filters.cashless is not None:
+    if filters.cashless is not None and filters.cashless_scope is not None:
+        for_member = cashless_for_member_q(filters.cashless_scope)
+        qs = qs.filter(for_member) if filters.cashless else qs.exclude(for_member)
+    elif filters.cashless is not None:
         qs = qs.filter(cashless=filters.cashless)
     return qs
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satuklik.policies.models import BenefitItem, BenefitType
+from satuklik.providers.cashless import plan_of
 from satuklik.providers.importing import ProviderImport, has_network_columns
 from satuklik.providers.models import Provider
 from satuklik.providers.selectors import cities_cache_clear
@@ -42,23 +43,14 @@ class Coverage:
         return [BenefitType(benefit).label for benefit in self.benefit_types]
 
 
-def _plan_of(member):
-    if member.plan_id:
-        return member.plan
-    if member.principal_id:
-        # A dependent listed without a plan of their own follows the principal's.
-        return member.principal.plan
-    return None
-
-
 def provider_coverage_for_member(*, provider, member):
-    """The cashless rule: the provider is a cashless partner, in network for the member's
-    plan or for the policy's holder, and the plan has cashless benefit items of a type
-    the provider offers; those types are the ones it applies to.
+    """The cashless rule of providers/cashless.py for one provider, with the reason
+    when it is not cashless (the provider page says why) and the benefit types it
+    applies to.
 
     Two queries at most: the network membership and the plan's cashless benefit types.
     """
-    plan = _plan_of(member)
+    plan = plan_of(member)
     if plan is None:
         return Coverage(cashless=False, in_network=False, reason="no_plan")
     in_network_condition = Q(network_plans=plan.pk)

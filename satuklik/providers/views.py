@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from satuklik.accounts.selectors import selected_member
 from satuklik.providers import selectors
+from satuklik.providers.cashless import cashless_scope_for_member, mark_cashless_shown
 from satuklik.providers.forms import ProviderSearchForm
 from satuklik.providers.services import provider_coverage_for_member
 
@@ -19,7 +20,7 @@ def _markers(result):
             "lat": provider.latitude,
             "lng": provider.longitude,
             "url": reverse("providers:detail", args=[provider.code]),
-            "cashless": provider.cashless,
+            "cashless": provider.cashless_shown,
         }
         for provider in result.items
     ]
@@ -31,10 +32,15 @@ def search(request):
     form = ProviderSearchForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
-    result = selectors.provider_search(filters=form.filters(), page=form.page_number(), page_size=PAGE_SIZE)
+    scope = cashless_scope_for_member(selected_member(user=request.user))
+    filters = form.filters()
+    filters.cashless_scope = scope
+    result = selectors.provider_search(filters=filters, page=form.page_number(), page_size=PAGE_SIZE)
+    mark_cashless_shown(result.items, scope)
     origin = result.origin
     context = {
         "form": form,
+        "cashless_for_member": scope is not None,
         "result": result,
         "cities": selectors.provider_cities(),
         "searched": form.is_bound,

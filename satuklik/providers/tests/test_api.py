@@ -21,7 +21,8 @@ def test_list_by_name_with_public_fields_only(client):
     item = body["items"][0]
     assert set(item) == {
         "code", "name", "type", "type_label", "address", "city", "province", "postal_code", "latitude",
-        "longitude", "phone", "opening_hours", "emergency_24h", "services", "cashless", "distance_km",
+        "longitude", "phone", "opening_hours", "emergency_24h", "services", "cashless", "cashless_for_member",
+        "distance_km",
     }  # fmt: skip
     assert item["services"] == ["INPATIENT", "OUTPATIENT", "MATERNITY"]
     assert item["distance_km"] is None and body["origin"] is None
