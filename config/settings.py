@@ -48,6 +48,10 @@ PRODUCTION = env_bool("SATUKLIK_PRODUCTION")
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 # Demo mode: messages land in the outbox page instead of SMTP/SMS, demo links show.
 DEMO_MODE = env_bool("SATUKLIK_DEMO_MODE", default=not PRODUCTION)
+# Names this release: the service worker's cache is named after it, so a new release
+# never serves the old CSS or JavaScript. Empty (no variable, no git checkout): a hash of
+# the cached files' contents (satuklik/core/offline.py).
+RELEASE = os.environ.get("SATUKLIK_RELEASE", "") or git_commit(BASE_DIR)[:12]
 
 if PRODUCTION:
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]

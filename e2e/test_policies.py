@@ -237,3 +237,74 @@ def test_the_card_stays_viewable_offline(new_context, jane, sign_in):
     assert page.locator(".ecard-qr svg").count() == 1
     assert "JANE RAILEY" in page.locator(".ecard").first.inner_text()
     assert "87654321" in page.locator(".ecard").first.inner_text()
+
+
+def _card_kept_offline(page):
+    page.goto("/")
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.goto("/cards/")
+    page.locator(".ecard-qr svg").first.wait_for()
+    page.wait_for_function(
+        "async () => { for (const key of await caches.keys()) {"
+        " if (await (await caches.open(key)).match('/cards/')) return true; } return false; }"
+    )
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("locale", ["en"], indirect=True)
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_after_logout_the_card_is_not_readable_offline(new_context, jane, sign_in):
+    from playwright.sync_api import Error as PlaywrightError
+
+    from satuklik.cards.services import card_activate
+
+    user, group, _item = jane
+    card_activate(member=group, by=user)
+    context = new_context(service_workers="allow")
+    sign_in(user, context)
+    page = context.new_page()
+    _card_kept_offline(page)
+    page.goto("/accounts/profile/")
+    page.click("#logout")
+    page.wait_for_url("**/accounts/login/")
+    # Clear-Site-Data emptied the caches: nothing of Jane's is left on the device.
+    page.wait_for_function(
+        "async () => { for (const key of await caches.keys()) {"
+        " if (await (await caches.open(key)).match('/cards/')) return false; } return true; }"
+    )
+    context.set_offline(True)
+    try:
+        page.goto("/cards/")
+    except PlaywrightError as error:
+        # The service worker went with the site's storage: the browser's own offline error.
+        assert "ERR_INTERNET_DISCONNECTED" in str(error)
+    page.wait_for_load_state()
+    text = page.locator("body").inner_text()
+    assert "JANE RAILEY" not in text and "87654321" not in text
+    assert page.locator(".ecard").count() == 0
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("locale", ["en"], indirect=True)
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_card_kept_offline_is_never_shown_to_the_next_person_on_the_device(new_context, jane, sign_in):
+    from satuklik.cards.services import card_activate
+
+    user, group, _item = jane
+    card_activate(member=group, by=user)
+    context = new_context(service_workers="allow")
+    sign_in(user, context)
+    page = context.new_page()
+    _card_kept_offline(page)
+    # Jane's session ends without a logout (expired, cookies cleared); Hendra signs in.
+    context.clear_cookies()
+    sign_in(UserFactory(username="HENDRA0303", full_name="HENDRA GUNAWAN"), context)
+    page.goto("/")
+    page.wait_for_function(
+        "async () => { for (const key of await caches.keys()) {"
+        " if (await (await caches.open(key)).match('/cards/')) return false; } return true; }"
+    )
+    context.set_offline(True)
+    page.goto("/cards/")
+    assert "JANE RAILEY" not in page.content() and "87654321" not in page.content()

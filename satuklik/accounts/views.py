@@ -36,6 +36,7 @@ from satuklik.accounts.forms import (
 )
 from satuklik.accounts.models import OtpChannel, SecurityEvent
 from satuklik.accounts.security import digest, normalise_username, security_event_record
+from satuklik.core.offline import CLEAR_SITE_DATA
 from satuklik.core.roles import is_staff_account
 from satuklik.policies.models import PolicyType
 
@@ -200,7 +201,7 @@ def logout_view(request):
         security_event_record(kind=SecurityEvent.Kind.LOGOUT, request=request, user=request.user)
     auth_logout(request)
     messages.success(request, _("You have logged out."))
-    return redirect("accounts:login")
+    return _signed_out_redirect()
 
 
 # --- registration -------------------------------------------------------------------
@@ -539,4 +540,12 @@ def profile_logout_everywhere(request):
     services.user_logout_everywhere(user=request.user, request=request)
     auth_logout(request)
     messages.success(request, _("You have been logged out on every device."))
-    return redirect("accounts:login")
+    return _signed_out_redirect()
+
+
+def _signed_out_redirect():
+    # The browser drops what it kept for this person (the service worker's offline eCard
+    # among it) at once: core/offline.py.
+    response = redirect("accounts:login")
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from satuklik.core.offline import offline_owner
+
 # The app's main sections, in bottom-bar order. A section whose page does not exist
 # yet (its URL name does not resolve) is left out, so the bar never links to a 404.
 NAVIGATION = [
@@ -31,4 +33,5 @@ def branding(request):
         "demo_mode": settings.DEMO_MODE,
         "outbox_enabled": settings.NOTIFICATIONS_OUTBOX,
         "navigation": _navigation(request),
+        "offline_owner": offline_owner(getattr(request, "user", None)),
     }

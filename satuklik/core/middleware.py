@@ -1,12 +1,15 @@
 from django.utils.cache import add_never_cache_headers
 
+from satuklik.core.offline import OWNER_HEADER, offline_owner
+
 
 class NoStoreForAuthenticatedMiddleware:
     """Pages for a signed-in person are never stored by the browser or a proxy.
 
     A shared computer's back button or disk cache must not show someone's policy,
     claims or card after they log out (ASVS 14.3). The service worker's offline copy
-    of the eCard is unaffected: the Cache API ignores HTTP caching headers.
+    of the eCard is unaffected: the Cache API ignores HTTP caching headers; it keeps
+    that copy for the person the response names (X-Offline-Owner, core/offline.py).
     """
 
     def __init__(self, get_response):
@@ -20,4 +23,6 @@ class NoStoreForAuthenticatedMiddleware:
             if response.has_header("Cache-Control"):
                 del response["Cache-Control"]
             add_never_cache_headers(response)
+        if user is not None and user.is_authenticated:
+            response.setdefault(OWNER_HEADER, offline_owner(user))
         return response

@@ -15,6 +15,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
+from satuklik.core.offline import OWNER_HEADER, cache_name, shell_urls
+
 
 @never_cache
 @require_GET
@@ -72,24 +74,11 @@ def manifest(request):
 @require_GET
 def service_worker(request):
     # Served from the root so its scope covers the whole app; checked for updates on every load.
-    context = {
-        "shell": [
-            static("css/app.css"),
-            static("js/app.js"),
-            static("js/htmx.min.js"),
-            static("img/logo.svg"),
-            static("img/icon-192.png"),
-        ],
-        "version": settings.BRAND["APP_NAME"] + "-" + SHELL_VERSION,
-    }
+    context = {"shell": shell_urls(), "version": cache_name(), "owner_header": OWNER_HEADER}
     response = render(request, "core/sw.js", context, content_type="application/javascript")
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
-
-
-# Bump when the offline page or the list of cached files changes: old caches are dropped.
-SHELL_VERSION = "3"
 
 
 @require_GET
@@ -99,7 +88,10 @@ def offline(request):
     The service worker keeps one copy for everyone on the device, so it is rendered as
     for a visitor: no name, no unread count, no log-out button of whoever installed it.
     """
-    return render(request, "core/offline.html", {"user": AnonymousUser()})
+    # No owner either: shown offline, it must not tell the service worker who is signed in.
+    response = render(request, "core/offline.html", {"user": AnonymousUser(), "offline_owner": None})
+    response[OWNER_HEADER] = ""  # kept by the middleware (setdefault)
+    return response
 
 
 @require_POST

@@ -36,6 +36,14 @@
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+      // Who is signed in on this page ("" for nobody): the worker keeps offline copies
+      // for that person only (satuklik/core/offline.py). The offline page names nobody.
+      var owner = document.body.getAttribute("data-offline-owner");
+      if (owner !== null) {
+        navigator.serviceWorker.ready.then(function (registration) {
+          if (registration.active) registration.active.postMessage({ type: "owner", owner: owner });
+        });
+      }
     });
   }
 })();

@@ -1,10 +1,41 @@
 {% load static %}// Service worker: the app shell and an offline page are cached at install; pages the
 // member marked for offline use (the eCard) are kept after each successful visit.
 // Anything else always comes from the network, so nobody sees a stale or someone
-// else's page.
+// else's page. A kept page is served only to the person it was kept for (the owner its
+// response named), and every kept page is dropped when a page names another owner or
+// nobody (satuklik/core/offline.py). The cache is named after the release.
 const CACHE = "{{ version|escapejs }}";
 const OFFLINE_URL = "{% url 'core:offline' %}";
 const SHELL = [{% for url in shell %}"{{ url|escapejs }}", {% endfor %}OFFLINE_URL];
+const OWNER_HEADER = "{{ owner_header|escapejs }}";
+const OWNER_KEY = "/__offline_owner__";
+
+async function currentOwner() {
+  const hit = await (await caches.open(CACHE)).match(OWNER_KEY);
+  return hit ? hit.text() : "";
+}
+
+async function ownerIs(owner) {
+  const cache = await caches.open(CACHE);
+  if ((await currentOwner()) !== owner) {
+    const shell = new Set(SHELL.map((url) => new URL(url, self.location.origin).href));
+    for (const request of await cache.keys()) {
+      if (!shell.has(request.url)) await cache.delete(request);
+    }
+  }
+  await cache.put(OWNER_KEY, new Response(owner));
+}
+
+async function keptCopy(request) {
+  const hit = await caches.match(request);
+  const owner = await currentOwner();
+  if (hit && owner && hit.headers.get(OWNER_HEADER) === owner) return hit;
+  return caches.match(OFFLINE_URL);
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "owner") event.waitUntil(ownerIs(String(event.data.owner || "")));
+});
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -47,7 +78,7 @@ self.addEventListener("fetch", (event) => {
           caches.open(CACHE).then((cache) => cache.put(request, copy));
         }
         return response;
-      }).catch(() => caches.match(request).then((hit) => hit || caches.match(OFFLINE_URL)))
+      }).catch(() => keptCopy(request))
     );
     return;
   }
