@@ -360,7 +360,7 @@ def queue(request, filters: Query[QueueIn]):
 
 
 @router.get(
-    "/{claim_id}", response={200: ClaimOut, **ERRORS}, summary="A claim with items, proposal, documents, history"
+    "/{int:claim_id}", response={200: ClaimOut, **ERRORS}, summary="A claim with items, proposal, documents, history"
 )
 @_guarded
 def detail(request, claim_id: int):
@@ -368,7 +368,7 @@ def detail(request, claim_id: int):
     return _detail(request, claim_id)
 
 
-@router.post("/{claim_id}/start-review", response={200: ClaimOut, **ERRORS}, summary="Take the claim and propose")
+@router.post("/{int:claim_id}/start-review", response={200: ClaimOut, **ERRORS}, summary="Take the claim and propose")
 @_guarded
 def start_review(request, claim_id: int):
     _require(request, REVIEW)
@@ -377,7 +377,7 @@ def start_review(request, claim_id: int):
     return _detail(request, claim_id)
 
 
-@router.post("/{claim_id}/propose", response={200: ClaimOut, **ERRORS}, summary="Compute the proposal again")
+@router.post("/{int:claim_id}/propose", response={200: ClaimOut, **ERRORS}, summary="Compute the proposal again")
 @_guarded
 def propose(request, claim_id: int):
     _require(request, REVIEW)
@@ -392,7 +392,7 @@ def propose(request, claim_id: int):
 
 
 @router.post(
-    "/{claim_id}/request-documents", response={200: ClaimOut, **ERRORS}, summary="Ask the member for documents"
+    "/{int:claim_id}/request-documents", response={200: ClaimOut, **ERRORS}, summary="Ask the member for documents"
 )
 @_guarded
 def request_documents(request, claim_id: int, payload: RequestDocumentsIn):
@@ -402,7 +402,9 @@ def request_documents(request, claim_id: int, payload: RequestDocumentsIn):
     return _detail(request, claim_id)
 
 
-@router.post("/{claim_id}/decide", response={200: ClaimOut, **ERRORS}, summary="Approve (fully or partly) or reject")
+@router.post(
+    "/{int:claim_id}/decide", response={200: ClaimOut, **ERRORS}, summary="Approve (fully or partly) or reject"
+)
 @_guarded
 def decide(request, claim_id: int, payload: DecideIn):
     _require(request, APPROVE)
@@ -424,7 +426,7 @@ def decide(request, claim_id: int, payload: DecideIn):
     return _detail(request, claim_id)
 
 
-@router.post("/{claim_id}/mark-paid", response={200: ClaimOut, **ERRORS}, summary="Record the bank transfer")
+@router.post("/{int:claim_id}/mark-paid", response={200: ClaimOut, **ERRORS}, summary="Record the bank transfer")
 @_guarded
 def mark_paid(request, claim_id: int, payload: MarkPaidIn):
     _require(request, PAY)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
@@ -149,3 +150,28 @@ def test_unknown_claim_and_drafts_are_404(client, auth):
     assert client.get(f"{BASE}/999999", **auth).status_code == 404
     draft = ClaimFactory(status=S.DRAFT)
     assert client.get(f"{BASE}/{draft.pk}", **auth).status_code == 404
+
+
+def test_the_bank_file_endpoint_is_reachable_and_pays(client, auth):
+    # POST /payments used to answer 405: GET /{claim_id} (no int converter) matched it first.
+    claim = ClaimFactory()
+    ClaimDocumentFactory(claim=claim)
+    item = client.post(f"{BASE}/{claim.pk}/start-review", **auth).json()["items"][0]
+    decided = client.post(
+        f"{BASE}/{claim.pk}/decide",
+        {"decision": "approve", "items": [{"id": item["id"], "amount": item["amount_claimed"]}]},
+        content_type="application/json",
+        **auth,
+    )
+    assert decided.status_code == 200, decided.json()
+    approved = decided.json()["amount_approved"]
+    bank_file = SimpleUploadedFile(
+        "transfers.csv", f"{claim.number},{approved},TRF-42,2025-06-30\n".encode(), content_type="text/csv"
+    )
+    response = client.post(f"{BASE}/payments", {"file": bank_file}, **auth)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [line["number"] for line in body["paid"]] == [claim.number]
+    assert body["total_paid"] == approved
+    claim.refresh_from_db()
+    assert claim.status == S.PAID
