@@ -120,7 +120,16 @@ def two_worker_server(embedded_database, tmp_path):
         port = probe.getsockname()[1]
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [str(GUNICORN), "satuklik.core.wsgi_served_by", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [
+            str(GUNICORN),
+            "-c",
+            "config/gunicorn.conf.py",
+            "satuklik.core.wsgi_served_by",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -128,12 +137,12 @@ def two_worker_server(embedded_database, tmp_path):
     )
     server = TwoWorkerServer(f"http://127.0.0.1:{port}", env)
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
-                if server.get("/healthz", timeout=2).status_code == 200:
+                if server.get("/healthz", timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
-                pass
+            except requests.RequestException:
+                pass  # not listening yet, or a worker still importing Django on a busy machine
             if process.poll() is not None:
                 raise AssertionError((tmp_path / "gunicorn.log").read_text())
             time.sleep(0.2)

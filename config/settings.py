@@ -8,9 +8,10 @@ SMS_GATEWAY_URL, AWS_STORAGE_BUCKET_NAME.
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse, urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",  # serves the API docs page's Swagger UI from our own static files, not a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "satuklik.accounts.middleware.SessionLifetimeMiddleware",  # idle 30 min, absolute 12 h
     "django_otp.middleware.OTPMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "satuklik.core.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -282,6 +286,46 @@ CHANNEL_LAYERS = {
 
 # --- Maps (partner hospitals): any XYZ tile server; markers still show if tiles fail --
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Where the map's tiles come from, for the Content-Security-Policy (img-src): the tile
+# URL's scheme and host, "{s}" subdomains as a wildcard.
+MAP_TILE_HOSTS = os.environ.get("MAP_TILE_HOSTS", "").split() or [
+    "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL)).replace("{s}", "*")
+]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, no inline
+# script anywhere; the few inline <style> blocks carry the request's nonce; no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:", *MAP_TILE_HOSTS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the hospital finder asks for the
+# location, the claim form may use the camera (file input capture); nothing else.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": ["self"],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "interest-cohort": [],
+}
 MAP_TILE_ATTRIBUTION = os.environ.get(
     "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
