@@ -37,7 +37,7 @@ def test_member_pages_and_the_map_run_without_a_policy_violation(page, sign_in, 
     for url in ("/", "/claims/", "/claims/new/", "/cards/", "/providers/", "/accounts/profile/", "/api/v1/docs"):
         assert _visit(page, url) == [], url
     page.goto("/providers/")
-    page.wait_for_function("document.querySelectorAll('#provider-map .leaflet-marker-icon').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#provider-map .leaflet-marker-icon').length > 0")
 
 
 @pytest.mark.e2e

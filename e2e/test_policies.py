@@ -224,7 +224,7 @@ def test_the_card_stays_viewable_offline(new_context, jane, sign_in):
     page.goto("/")
     page.screenshot(path=str(SCREENSHOTS / "policies-menu-desktop-id.png"), full_page=True)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.goto("/cards/")
     page.locator(".ecard-qr svg").first.wait_for()
     # The service worker keeps its copy once the response is in.
@@ -242,7 +242,7 @@ def test_the_card_stays_viewable_offline(new_context, jane, sign_in):
 def _card_kept_offline(page):
     page.goto("/")
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.goto("/cards/")
     page.locator(".ecard-qr svg").first.wait_for()
     page.wait_for_function(

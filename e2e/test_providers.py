@@ -36,7 +36,7 @@ def test_search_siloam_in_jakarta(page, directory, screenshot):
     # Typing already searched live (htmx); wait for the answer to the whole form.
     page.wait_for_url(re.compile(r"q=siloam.*city=Jakarta"))
     page.wait_for_function(
-        "document.querySelectorAll('.provider-item').length > 0 && !document.querySelector('.htmx-request')"
+        "() => document.querySelectorAll('.provider-item').length > 0 && !document.querySelector('.htmx-request')"
         " && [...document.querySelectorAll('.provider-city')].every(e => e.textContent.startsWith('Jakarta'))"
     )
     names = page.locator(".provider-item .provider-name").all_inner_texts()
@@ -46,7 +46,7 @@ def test_search_siloam_in_jakarta(page, directory, screenshot):
     assert all("siloam" in name.lower() for name in names)
     assert all(city.startswith("Jakarta") for city in cities)
     assert "RS Siloam Kebon Jeruk" in names
-    page.wait_for_function("document.querySelectorAll('#provider-map .leaflet-marker-icon').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#provider-map .leaflet-marker-icon').length > 0")
     assert page.locator("#provider-map .leaflet-marker-icon").count() == len(names)
     screenshot("providers-siloam-jakarta")
 
@@ -71,7 +71,7 @@ def test_nearest_to_me_with_the_location_granted(new_context, directory, screens
     assert re.fullmatch(r"\d+\.\d km", page.locator(".provider-distance").first.inner_text())
     assert "Nearest to your location first" in page.locator(".results-status").inner_text()
     # 20 providers and the member's own position.
-    page.wait_for_function("document.querySelectorAll('#provider-map .leaflet-marker-icon').length === 20")
+    page.wait_for_function("() => document.querySelectorAll('#provider-map .leaflet-marker-icon').length === 20")
     assert page.locator("#provider-map path.leaflet-interactive").count() == 1
     screenshot("providers-nearest")
 
@@ -89,7 +89,9 @@ def test_refused_location_says_so_and_the_city_search_still_works(new_context, d
     page.fill("#id_city", "Merauke")
     page.locator("form.provider-search button[type=submit]").click()
     page.wait_for_url(re.compile(r"city=Merauke"))
-    page.wait_for_function("[...document.querySelectorAll('.provider-city')].every(e => e.textContent === 'Merauke')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.provider-city')].every(e => e.textContent === 'Merauke')"
+    )
     assert "centre of Merauke" in page.locator(".results-status").inner_text()
     assert page.locator(".provider-distance").count() == page.locator(".provider-item").count() > 0
 

@@ -47,14 +47,14 @@ def test_the_language_switch_works_and_is_remembered(page, viewport):
 
     page.get_by_role("button", name="English").click()
 
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.get_by_role("heading", level=1).inner_text() == HEADINGS["en"]
     # Remembered: a later visit in the same browser is in English too.
     page.goto("/offline/")
     assert page.get_by_role("heading", level=1).inner_text() == "You are offline"
 
     page.get_by_role("button", name="Bahasa Indonesia").click()
-    page.wait_for_function("document.documentElement.lang === 'id'")
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
     assert page.get_by_role("heading", level=1).inner_text() == "Anda sedang offline"
 
 
@@ -177,7 +177,9 @@ def test_the_app_installs_a_service_worker_and_shows_the_offline_page(new_contex
     context = new_context(service_workers="allow")
     page = context.new_page()
     page.goto("/")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=10_000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=10_000
+    )
     manifest_href = page.locator('link[rel="manifest"]').get_attribute("href")
     assert manifest_href == "/manifest.webmanifest"
 
