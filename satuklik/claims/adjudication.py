@@ -44,7 +44,8 @@ from django.utils.translation import gettext as _
 
 from satuklik.core.money import format_rupiah
 from satuklik.policies.benefits import add_months, policy_year_bounds, yearly_limit_of
-from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod, Member, Policy
+from satuklik.policies.cover import cover_in_force_on
+from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod
 
 
 class Reason:
@@ -159,7 +160,7 @@ def is_room(item: BenefitItem) -> bool:
 
 
 def coverage_active(*, member, policy, on_date: datetime.date) -> bool:
-    """The participant was covered on that day, under a policy in force that day."""
+    """The participant was covered on that day, under a policy in force that day (the one rule)."""
     return _covered(
         member_status=member.status,
         member_start=member.start_date,
@@ -171,14 +172,7 @@ def coverage_active(*, member, policy, on_date: datetime.date) -> bool:
     )
 
 
-def _covered(*, member_status, member_start, member_end, policy_status, policy_start, policy_end, on_date) -> bool:
-    if member_status != Member.Status.ACTIVE or on_date < member_start or (member_end and on_date > member_end):
-        return False
-    if policy_status in (Policy.Status.LAPSED, Policy.Status.TERMINATED) and (
-        policy_end is None or on_date > policy_end
-    ):
-        return False
-    return policy_start <= on_date and (policy_end is None or on_date <= policy_end)
+_covered = cover_in_force_on
 
 
 class _Step:

@@ -38,7 +38,8 @@ from satuklik.claims.models import (
 from satuklik.claims.workflow import claim_transition
 from satuklik.claims.working_days import DECISION_WORKING_DAYS, add_working_days
 from satuklik.notifications import services as notifications
-from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod, Policy
+from satuklik.policies.cover import cover_in_force
+from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod
 
 logger = logging.getLogger(__name__)
 S = Claim.Status
@@ -566,14 +567,6 @@ def claim_requested_documents_upload(*, claim: Claim, user, uploads: list, requi
 # --- submission -----------------------------------------------------------------------------
 
 
-def _covered(member, policy, day) -> bool:
-    if not member.is_covered_on(day):
-        return False
-    if policy.status not in (Policy.Status.ACTIVE, Policy.Status.GRACE):
-        return False
-    return policy.start_date <= day and (policy.end_date is None or day <= policy.end_date)
-
-
 def claim_submit_checks(*, claim: Claim, user) -> list[tuple[str, str]]:
     """Everything that stops a draft from being submitted: [(code, message)], empty if none."""
     problems: list[tuple[str, str]] = []
@@ -602,7 +595,7 @@ def claim_submit_checks(*, claim: Claim, user) -> list[tuple[str, str]]:
         problems.append(("item_not_in_plan", _("Some benefit items are not in the participant's plan.")))
     if claim.benefit_type == BenefitType.INPATIENT and not (claim.admission_date and claim.discharge_date):
         problems.append(("dates_required", _("Enter the admission and discharge dates.")))
-    if not _covered(member, member.policy, claim.treatment_date):
+    if not cover_in_force(member, claim.treatment_date):
         problems.append(
             (
                 "coverage_inactive",

@@ -214,11 +214,10 @@ class Member(TimeStampedModel):
         return f"{self.participant_number} {self.full_name}"
 
     def is_covered_on(self, day):
-        return (
-            self.status == self.Status.ACTIVE
-            and self.start_date <= day
-            and (self.end_date is None or day <= self.end_date)
-        )
+        """The one rule, in satuklik.policies.cover (reads the policy too)."""
+        from satuklik.policies.cover import cover_in_force
+
+        return cover_in_force(self, day)
 
 
 class IndividualPolicy(TimeStampedModel):
