@@ -107,7 +107,7 @@ def claim_get_for_member(*, user, claim_id) -> Claim:
         raise Http404("no such claim") from None
     claim = (
         claims_visible_to(user=user)
-        .select_related("member__policy", "provider", "duplicate_of", "rejection_reason_code")
+        .select_related("member__policy", "member__principal", "provider", "duplicate_of", "rejection_reason_code")
         .prefetch_related(
             Prefetch("items", queryset=ClaimItem.objects.select_related("benefit_item", "reason_code")),
             Prefetch("documents", queryset=ClaimDocument.objects.select_related("requirement")),

@@ -18,7 +18,7 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -189,11 +189,62 @@ def _last_bank_account(user):
     )
 
 
+# --- the payee ---------------------------------------------------------------------------
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def payee_name(member) -> str:
+    """Whom a claim is paid to by default: the principal, also for a dependent's claim."""
+    return member.principal.full_name if member.principal_id else member.full_name
+
+
+def payee_default_account(*, user, member) -> BankAccountUsed | None:
+    """The account a new claim of `member` is paid to: the last confirmed one in the principal's name.
+
+    Confirmed means used on a submitted claim or confirmed with a code. A dependent's claim
+    is paid to the principal (a child has no account of their own), so an account in the
+    dependent's name is passed over; failing one in the principal's name, the last confirmed.
+    """
+    principal = payee_name(member)
+    accounts = (
+        BankAccountUsed.objects.filter(user=user)
+        .filter(Q(last_used_at__isnull=False) | Q(verified_at__isnull=False))
+        .order_by(F("last_used_at").desc(nulls_last=True), F("verified_at").desc(nulls_last=True), "-id")[:20]
+    )
+    fallback = None
+    for account in accounts:
+        if _same_name(account.holder_name, principal):
+            return account
+        in_dependents_name = member.principal_id and _same_name(account.holder_name, member.full_name)
+        if fallback is None and not in_dependents_name:
+            fallback = account
+    return fallback
+
+
+def payee_warning(claim) -> str:
+    """A translated warning when the account holder is not the principal ("" when it is, or unset).
+
+    Allowed (a spouse's joint account, a name spelt differently by the bank) but worth a second
+    look by the member before submitting and by the officer before paying.
+    """
+    holder = claim.bank_account_holder
+    principal = payee_name(claim.member)
+    if not holder or _same_name(holder, principal):
+        return ""
+    return _(
+        "The account holder, %(holder)s, is not %(principal)s, the principal of this policy. "
+        "The claim will be paid to this account: check that it is the right one."
+    ) % {"holder": holder, "principal": principal}
+
+
 def claim_draft_create(*, user, member, benefit_type: str) -> Claim:
     """Start a claim for `member` (already checked to be one of the user's participants).
 
-    The bank account of the last submitted claim is filled in; the treatment date starts
-    as today until the details step sets it.
+    The payee's account is filled in (payee_default_account: the principal's, also for a
+    dependent); the treatment date starts as today until the details step sets it.
     """
     if benefit_type not in BenefitType.values:
         raise ClaimError(_("Choose the type of care."), code="unknown_benefit_type", field="benefit_type")
@@ -210,7 +261,7 @@ def claim_draft_create(*, user, member, benefit_type: str) -> Claim:
             code="benefit_type_not_in_plan",
             field="benefit_type",
         )
-    last = _last_bank_account(user)
+    last = payee_default_account(user=user, member=member)
     with transaction.atomic():
         claim = Claim.objects.create(
             number=_draft_number(),
