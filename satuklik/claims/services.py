@@ -342,7 +342,9 @@ def claim_details_update(
 
     plan_items = {
         item.pk: item
-        for item in BenefitItem.objects.filter(plan_id=claim.member.plan_id, benefit_type=claim.benefit_type)
+        for item in BenefitItem.objects.filter(plan_id=claim.member.plan_id, benefit_type=claim.benefit_type).exclude(
+            limit_period=LimitPeriod.CEILING
+        )
     }
     rows, seen = [], set()
     for entry in items:
@@ -640,7 +642,9 @@ def claim_submit_checks(*, claim: Claim, user) -> list[tuple[str, str]]:
             )
         )
     elif any(
-        item.benefit_item.plan_id != member.plan_id or item.benefit_item.benefit_type != claim.benefit_type
+        item.benefit_item.plan_id != member.plan_id
+        or item.benefit_item.benefit_type != claim.benefit_type
+        or item.benefit_item.is_ceiling
         for item in items
     ):
         problems.append(("item_not_in_plan", _("Some benefit items are not in the participant's plan.")))

@@ -30,6 +30,9 @@ class LimitPeriod(models.TextChoices):
     PER_VISIT = "VISIT", _("per visit")
     PER_CASE = "CASE", _("per case")
     PER_YEAR = "YEAR", _("per year")
+    # A ceiling, not a claimable item: the most paid in a policy year for all the items of its
+    # benefit type together (the plan's "Inpatient annual limit").
+    CEILING = "CEILING", _("per policy year, all items of the type")
 
 
 class PolicyHolder(TimeStampedModel):
@@ -150,6 +153,11 @@ class BenefitItem(TimeStampedModel):
 
     def __str__(self):
         return f"{self.plan.code}/{self.code} {self.name}"
+
+    @property
+    def is_ceiling(self) -> bool:
+        """A plan-wide annual limit of its benefit type, never claimed itself."""
+        return self.limit_period == LimitPeriod.CEILING
 
 
 class Member(TimeStampedModel):
