@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satuklik.cards.models import CardActivation, CardRevocation
-from satuklik.policies.cover import cover_in_force
 from satuklik.policies.models import Member
 
 logger = logging.getLogger(__name__)
@@ -27,8 +26,9 @@ def card_activate(*, member: Member, by) -> CardActivation:
     participant who is not active or whose cover has ended.
     """
     today = timezone.localdate()
-    # A card may be activated ahead of the first day of cover, never after its last.
-    if not cover_in_force(member, max(today, member.start_date, member.policy.start_date)):
+    # Activation looks at the participant only (a card may be activated ahead of the first day
+    # of cover); whether the card is valid on a day is the verification's cover_in_force.
+    if member.status != Member.Status.ACTIVE or (member.end_date and member.end_date < today):
         raise CardError("not_covered", _("This participant's coverage is not active: the card can't be activated."))
     with transaction.atomic():
         Member.objects.select_for_update().filter(pk=member.pk).first()
