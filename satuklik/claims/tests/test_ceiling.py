@@ -6,9 +6,11 @@ import datetime
 import itertools
 
 import pytest
+import time_machine
 from django.db import connection
 
-from satuklik.accounts.tests.factories import StaffUserFactory
+from satuklik.accounts import services as account_services
+from satuklik.accounts.tests.factories import StaffUserFactory, UserFactory
 from satuklik.claims import selectors, services
 from satuklik.claims.adjudication import Line, Reason, adjudicate_claim, estimate_lines
 from satuklik.claims.models import Claim, ClaimItem
@@ -164,3 +166,20 @@ def test_two_claims_decided_at_once_never_pay_more_than_the_ceiling():
     approved = sorted(Claim.objects.filter(pk__in=[first.pk, second.pk]).values_list("amount_approved", flat=True))
     # Whichever goes first is paid in full; the other gets what is left: 200.000.000 in all.
     assert sum(approved) == 200_000_000 and approved in ([80_000_000, 120_000_000], [90_000_000, 110_000_000])
+
+
+@pytest.mark.django_db
+def test_benefits_api_shows_the_ceiling_with_what_all_items_used(client):
+    member, surgery, medicines, _ceiling = _plan_member()
+    _claim(member, [(surgery, 120_000_000, 120_000_000)], on=D(2025, 2, 1), status=S.APPROVED)
+    _claim(member, [(medicines, 60_000_000, 60_000_000)], on=D(2025, 3, 1), status=S.APPROVED)
+    _token, raw = account_services.api_token_issue(user=UserFactory(member=member), name="test")
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 3, 0, tzinfo=datetime.UTC), tick=False):
+        response = client.get(f"/api/v1/policies/members/{member.pk}/benefits", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200, response.content
+    ceiling = next(row for row in response.json()["items"] if row["code"] == "IP-LIMIT")
+    assert (ceiling["limit_period"], ceiling["used_amount"], ceiling["remaining_amount"]) == (
+        "CEILING",
+        180_000_000,
+        20_000_000,
+    )
