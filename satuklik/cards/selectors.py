@@ -11,7 +11,8 @@ from satuklik.accounts.models import PolicyLink
 from satuklik.cards import signing
 from satuklik.cards.models import CardActivation, CardRevocation
 from satuklik.policies import selectors as policy_selectors
-from satuklik.policies.models import Member, Policy, PolicyType
+from satuklik.policies.cover import cover_in_force
+from satuklik.policies.models import Member, PolicyType
 
 
 def _activation_of(member):
@@ -201,6 +202,6 @@ def card_verify(*, token: str, today: datetime.date) -> Verification:
         return result("expired")
     if card_valid_from(member) > today:
         return result("not_started")
-    if member.policy.status in (Policy.Status.LAPSED, Policy.Status.TERMINATED):
+    if not cover_in_force(member, today, today=today):
         return result("policy_inactive")
     return result("valid")

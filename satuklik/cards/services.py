@@ -26,6 +26,8 @@ def card_activate(*, member: Member, by) -> CardActivation:
     participant who is not active or whose cover has ended.
     """
     today = timezone.localdate()
+    # Activation looks at the participant only (a card may be activated ahead of the first day
+    # of cover); whether the card is valid on a day is the verification's cover_in_force.
     if member.status != Member.Status.ACTIVE or (member.end_date and member.end_date < today):
         raise CardError("not_covered", _("This participant's coverage is not active: the card can't be activated."))
     with transaction.atomic():

@@ -43,8 +43,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from satuklik.core.money import format_rupiah
-from satuklik.policies.benefits import add_months, policy_year_bounds, yearly_limit_of
-from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod, Member, Policy
+from satuklik.policies.benefits import add_months, ceiling_balance, ceiling_of, policy_year_bounds, yearly_limit_of
+from satuklik.policies.cover import cover_in_force_on
+from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod
 
 
 class Reason:
@@ -133,6 +134,9 @@ class Proposal:
     claim_id: int | None
     items: list[ItemProposal]
     claim_reason: str | None = None  # NOT_ACTIVE or NOT_COVERED when the whole claim is refused
+    # The plan's annual ceiling of the benefit type and what was left of it before this claim.
+    ceiling_limit: int | None = None
+    ceiling_remaining: int | None = None
 
     @property
     def amount_claimed(self) -> int:
@@ -159,7 +163,7 @@ def is_room(item: BenefitItem) -> bool:
 
 
 def coverage_active(*, member, policy, on_date: datetime.date) -> bool:
-    """The participant was covered on that day, under a policy in force that day."""
+    """The participant was covered on that day, under a policy in force that day (the one rule)."""
     return _covered(
         member_status=member.status,
         member_start=member.start_date,
@@ -171,14 +175,7 @@ def coverage_active(*, member, policy, on_date: datetime.date) -> bool:
     )
 
 
-def _covered(*, member_status, member_start, member_end, policy_status, policy_start, policy_end, on_date) -> bool:
-    if member_status != Member.Status.ACTIVE or on_date < member_start or (member_end and on_date > member_end):
-        return False
-    if policy_status in (Policy.Status.LAPSED, Policy.Status.TERMINATED) and (
-        policy_end is None or on_date > policy_end
-    ):
-        return False
-    return policy_start <= on_date and (policy_end is None or on_date <= policy_end)
+_covered = cover_in_force_on
 
 
 class _Step:
@@ -244,8 +241,14 @@ def adjudicate_lines(
     covered: bool,
     uses: dict[int, list[Use]],
     claim_id: int | None = None,
+    ceiling: BenefitItem | None = None,
+    types_by_item: dict[int, str] | None = None,
 ) -> Proposal:
-    """The proposal for one claim, from plain data (no queries). See the module docstring."""
+    """The proposal for one claim, from plain data (no queries). See the module docstring.
+
+    `ceiling` is the plan's annual ceiling of the benefit type (if any), `types_by_item` the
+    benefit type of every item the uses name, to count what the ceiling has used.
+    """
     claim_reason = None
     if not covered:
         claim_reason = Reason.NOT_ACTIVE
@@ -265,6 +268,15 @@ def adjudicate_lines(
         ]
         return Proposal(claim_id, items, claim_reason)
 
+    ceiling_left = ceiling_used = None
+    if ceiling is not None:
+        year_start, year_end = policy_year_bounds(anchor=policy_start, on_date=treatment_date)
+        used_by_item = {
+            item_id: sum(use.amount_approved for use in item_uses if year_start <= use.treated_on <= year_end)
+            for item_id, item_uses in uses.items()
+        }
+        standing = ceiling_balance(ceiling=ceiling, used_by_item=used_by_item, types_by_item=types_by_item or {})
+        ceiling_left, ceiling_used = standing.remaining_amount, standing.used_amount
     balances: dict[int, Balance] = {}
     case_left: dict[int, int] = {}  # per-case limit left for this claim, per benefit item
     deductible_left: dict[int, int] = {}  # deductible still to bear in this claim, per item
@@ -336,8 +348,20 @@ def adjudicate_lines(
             )
             balance.remaining_amount -= step.payable
             balance.used_amount += step.payable
+        # 8. the plan-wide annual ceiling of the benefit type (all its items together)
+        if ceiling_left is not None:
+            reduce(
+                Reason.LIMIT_ANNUAL,
+                min(step.payable, ceiling_left),
+                yearly_limit=ceiling.limit_amount,
+                used=ceiling_used,
+            )
+            ceiling_left -= step.payable
+            ceiling_used += step.payable
         items.append(ItemProposal(line.key, item, claimed, line.quantity, step.payable, step.reductions))
-    return Proposal(claim_id, items)
+    if ceiling is None:
+        return Proposal(claim_id, items)
+    return Proposal(claim_id, items, ceiling_limit=ceiling.limit_amount, ceiling_remaining=standing.remaining_amount)
 
 
 def describe_reduction(reduction: Reduction | dict) -> str:
@@ -493,8 +517,11 @@ def adjudicate_claims(claims) -> dict[int, Proposal]:
     claimed_item_ids = {row[1] for lines in item_rows.values() for row in lines}
     benefit_items = _benefit_items(plan_ids, claimed_item_ids)
     plan_types: dict[int, set[str]] = defaultdict(set)
+    plan_items: dict[int, list[BenefitItem]] = defaultdict(list)
     for item in benefit_items.values():
         plan_types[item.plan_id].add(item.benefit_type)
+        plan_items[item.plan_id].append(item)
+    types_by_item = {item.pk: item.benefit_type for item in benefit_items.values()}
     members_dates: dict[int, list[datetime.date]] = defaultdict(list)
     for row in rows.values():
         members_dates[row[3]].append(row[2])
@@ -527,6 +554,8 @@ def adjudicate_claims(claims) -> dict[int, Proposal]:
             ),
             uses=uses.get(member_id, {}),
             claim_id=pk,
+            ceiling=ceiling_of(plan_items.get(plan_id, ()), benefit_type),
+            types_by_item=types_by_item,
         )
     return result
 
@@ -557,4 +586,6 @@ def estimate_lines(
         covered=coverage_active(member=member, policy=member.policy, on_date=treatment_date),
         uses=uses.get(member.pk, {}),
         claim_id=exclude_claim_id,
+        ceiling=ceiling_of(plan_items.values(), benefit_type),
+        types_by_item={item.pk: item.benefit_type for item in plan_items.values()},
     )

@@ -221,6 +221,9 @@ class ClaimOut(ClaimSummaryOut):
     bank_name: str
     bank_account_masked: str
     bank_account_holder: str
+    payee_warning: str = Field(
+        description="Translated warning when the account holder is not the policy's principal; empty when it is"
+    )
     likely_duplicate: bool
     decision_note: str
     rejection_reason: str | None
@@ -302,6 +305,7 @@ def _detail(claim) -> dict:
         "bank_name": bank_name(claim.bank_code) if claim.bank_code else "",
         "bank_account_masked": mask_account_number(claim.bank_account_number),
         "bank_account_holder": claim.bank_account_holder,
+        "payee_warning": services.payee_warning(claim),
         "likely_duplicate": claim.duplicate_of_id is not None,
         "decision_note": claim.decision_note,
         "rejection_reason": claim.rejection_reason_code.text if claim.rejection_reason_code_id else None,

@@ -23,6 +23,7 @@ from satuklik.accounts.decorators import has_staff_permission, second_factor_ver
 from satuklik.claims import review
 from satuklik.claims.adjudication import describe_reduction
 from satuklik.claims.selectors_officer import QueueFilters, claim_get_for_officer, claim_queue, claims_with_joins
+from satuklik.claims.services import payee_warning
 from satuklik.claims.workflow import IllegalTransition
 
 router = Router(tags=["claims (officers)"], auth=member_auth)
@@ -140,6 +141,7 @@ class ClaimOut(QueueRowOut):
     bank_code: str
     bank_account_masked: str
     bank_account_holder: str
+    payee_warning: str  # the holder is not the principal (services.payee_warning); "" when it is
     amount_paid: int | None
     decided_at: datetime.datetime | None
     decided_by: str | None
@@ -291,6 +293,7 @@ def _detail(request, claim_id: int) -> dict:
         "bank_code": claim.bank_code,
         "bank_account_masked": claim.bank_account_masked,
         "bank_account_holder": claim.bank_account_holder,
+        "payee_warning": payee_warning(claim),
         "amount_paid": claim.amount_paid,
         "decided_at": claim.decided_at,
         "decided_by": claim.decided_by.get_username() if claim.decided_by_id else None,

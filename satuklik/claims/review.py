@@ -28,6 +28,7 @@ from satuklik.claims.models import Claim, ClaimItem, DocumentRequest, ReasonCode
 from satuklik.claims.workflow import claim_transition
 from satuklik.claims.working_days import APPEAL_WORKING_DAYS, add_working_days
 from satuklik.core.money import format_rupiah, parse_rupiah
+from satuklik.policies.models import Member
 
 S = Claim.Status
 APPEAL_WINDOW_DAYS = 30
@@ -170,6 +171,17 @@ def _reason(code: str, *, for_items: bool) -> ReasonCode:
     return reason
 
 
+def _check_ceiling(*, items, proposal: Proposal) -> None:
+    """An officer's amounts may not take the claim over what is left of the plan's annual ceiling."""
+    left = proposal.ceiling_remaining
+    if left is not None and sum(item.amount_approved for item in items) > left:
+        raise ReviewError(
+            _("The annual limit of %(limit)s leaves %(left)s for this claim: approve at most that.")
+            % {"limit": format_rupiah(proposal.ceiling_limit), "left": format_rupiah(left)},
+            field_name="decision",
+        )
+
+
 def claim_decide(
     *,
     claim: Claim,
@@ -209,9 +221,11 @@ def claim_decide(
             status = S.REJECTED
         else:
             rejection = None
-            if any(item.amount_proposed is None for item in items):
-                claim_propose(claim=locked)
-                items = list(ClaimItem.objects.filter(claim_id=locked.pk).order_by("id"))
+            # One decision at a time per participant, on a fresh proposal: two claims deciding
+            # together must not both take what is left of an annual limit or ceiling.
+            Member.objects.select_for_update().filter(pk=locked.member_id).first()
+            proposal = claim_propose(claim=locked)
+            items = list(ClaimItem.objects.filter(claim_id=locked.pk).order_by("id"))
             for item in items:
                 adjustment = adjustments.get(item.pk)
                 if adjustment is None or adjustment.amount == item.amount_proposed and not adjustment.reason_code:
@@ -235,6 +249,7 @@ def claim_decide(
                 item.amount_approved = amount
                 item.reason_note = adjustment.note.strip()[:500]
                 item.officer_adjusted = True
+            _check_ceiling(items=items, proposal=proposal)
             total = sum(item.amount_approved for item in items)
             claimed = sum(item.amount_claimed for item in items)
             if total == 0:

@@ -19,7 +19,7 @@ from satuklik.claims.models import (
     DocumentRequest,
     DocumentRequirement,
 )
-from satuklik.policies.models import BenefitItem, Member, PolicyType
+from satuklik.policies.models import BenefitItem, LimitPeriod, Member, PolicyType
 
 S = Claim.Status
 
@@ -77,13 +77,18 @@ def benefit_types_for(*, members) -> list[str]:
 def benefit_items_by_plan(*, plan_ids) -> dict[int, dict[str, list[BenefitItem]]]:
     """The benefit items of these plans, by plan and benefit type, in one query."""
     grouped: dict[int, dict[str, list[BenefitItem]]] = {}
-    for item in BenefitItem.objects.filter(plan_id__in=plan_ids).order_by("benefit_type", "sort_order", "code"):
+    claimable = BenefitItem.objects.filter(plan_id__in=plan_ids).exclude(limit_period=LimitPeriod.CEILING)
+    for item in claimable.order_by("benefit_type", "sort_order", "code"):
         grouped.setdefault(item.plan_id, {}).setdefault(item.benefit_type, []).append(item)
     return grouped
 
 
 def benefit_items_for(*, member, benefit_type):
-    return BenefitItem.objects.filter(plan_id=member.plan_id, benefit_type=benefit_type).order_by("sort_order", "code")
+    return (
+        BenefitItem.objects.filter(plan_id=member.plan_id, benefit_type=benefit_type)
+        .exclude(limit_period=LimitPeriod.CEILING)
+        .order_by("sort_order", "code")
+    )
 
 
 def claim_list_for_member(*, user):
@@ -107,7 +112,7 @@ def claim_get_for_member(*, user, claim_id) -> Claim:
         raise Http404("no such claim") from None
     claim = (
         claims_visible_to(user=user)
-        .select_related("member__policy", "provider", "duplicate_of", "rejection_reason_code")
+        .select_related("member__policy", "member__principal", "provider", "duplicate_of", "rejection_reason_code")
         .prefetch_related(
             Prefetch("items", queryset=ClaimItem.objects.select_related("benefit_item", "reason_code")),
             Prefetch("documents", queryset=ClaimDocument.objects.select_related("requirement")),

@@ -18,7 +18,7 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,8 @@ from satuklik.claims.models import (
 from satuklik.claims.workflow import claim_transition
 from satuklik.claims.working_days import DECISION_WORKING_DAYS, add_working_days
 from satuklik.notifications import services as notifications
-from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod, Policy
+from satuklik.policies.cover import cover_in_force
+from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod
 
 logger = logging.getLogger(__name__)
 S = Claim.Status
@@ -188,11 +189,62 @@ def _last_bank_account(user):
     )
 
 
+# --- the payee ---------------------------------------------------------------------------
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def payee_name(member) -> str:
+    """Whom a claim is paid to by default: the principal, also for a dependent's claim."""
+    return member.principal.full_name if member.principal_id else member.full_name
+
+
+def payee_default_account(*, user, member) -> BankAccountUsed | None:
+    """The account a new claim of `member` is paid to: the last confirmed one in the principal's name.
+
+    Confirmed means used on a submitted claim or confirmed with a code. A dependent's claim
+    is paid to the principal (a child has no account of their own), so an account in the
+    dependent's name is passed over; failing one in the principal's name, the last confirmed.
+    """
+    principal = payee_name(member)
+    accounts = (
+        BankAccountUsed.objects.filter(user=user)
+        .filter(Q(last_used_at__isnull=False) | Q(verified_at__isnull=False))
+        .order_by(F("last_used_at").desc(nulls_last=True), F("verified_at").desc(nulls_last=True), "-id")[:20]
+    )
+    fallback = None
+    for account in accounts:
+        if _same_name(account.holder_name, principal):
+            return account
+        in_dependents_name = member.principal_id and _same_name(account.holder_name, member.full_name)
+        if fallback is None and not in_dependents_name:
+            fallback = account
+    return fallback
+
+
+def payee_warning(claim) -> str:
+    """A translated warning when the account holder is not the principal ("" when it is, or unset).
+
+    Allowed (a spouse's joint account, a name spelt differently by the bank) but worth a second
+    look by the member before submitting and by the officer before paying.
+    """
+    holder = claim.bank_account_holder
+    principal = payee_name(claim.member)
+    if not holder or _same_name(holder, principal):
+        return ""
+    return _(
+        "The account holder, %(holder)s, is not %(principal)s, the principal of this policy. "
+        "The claim will be paid to this account: check that it is the right one."
+    ) % {"holder": holder, "principal": principal}
+
+
 def claim_draft_create(*, user, member, benefit_type: str) -> Claim:
     """Start a claim for `member` (already checked to be one of the user's participants).
 
-    The bank account of the last submitted claim is filled in; the treatment date starts
-    as today until the details step sets it.
+    The payee's account is filled in (payee_default_account: the principal's, also for a
+    dependent); the treatment date starts as today until the details step sets it.
     """
     if benefit_type not in BenefitType.values:
         raise ClaimError(_("Choose the type of care."), code="unknown_benefit_type", field="benefit_type")
@@ -209,7 +261,7 @@ def claim_draft_create(*, user, member, benefit_type: str) -> Claim:
             code="benefit_type_not_in_plan",
             field="benefit_type",
         )
-    last = _last_bank_account(user)
+    last = payee_default_account(user=user, member=member)
     with transaction.atomic():
         claim = Claim.objects.create(
             number=_draft_number(),
@@ -290,7 +342,9 @@ def claim_details_update(
 
     plan_items = {
         item.pk: item
-        for item in BenefitItem.objects.filter(plan_id=claim.member.plan_id, benefit_type=claim.benefit_type)
+        for item in BenefitItem.objects.filter(plan_id=claim.member.plan_id, benefit_type=claim.benefit_type).exclude(
+            limit_period=LimitPeriod.CEILING
+        )
     }
     rows, seen = [], set()
     for entry in items:
@@ -566,14 +620,6 @@ def claim_requested_documents_upload(*, claim: Claim, user, uploads: list, requi
 # --- submission -----------------------------------------------------------------------------
 
 
-def _covered(member, policy, day) -> bool:
-    if not member.is_covered_on(day):
-        return False
-    if policy.status not in (Policy.Status.ACTIVE, Policy.Status.GRACE):
-        return False
-    return policy.start_date <= day and (policy.end_date is None or day <= policy.end_date)
-
-
 def claim_submit_checks(*, claim: Claim, user) -> list[tuple[str, str]]:
     """Everything that stops a draft from being submitted: [(code, message)], empty if none."""
     problems: list[tuple[str, str]] = []
@@ -596,13 +642,15 @@ def claim_submit_checks(*, claim: Claim, user) -> list[tuple[str, str]]:
             )
         )
     elif any(
-        item.benefit_item.plan_id != member.plan_id or item.benefit_item.benefit_type != claim.benefit_type
+        item.benefit_item.plan_id != member.plan_id
+        or item.benefit_item.benefit_type != claim.benefit_type
+        or item.benefit_item.is_ceiling
         for item in items
     ):
         problems.append(("item_not_in_plan", _("Some benefit items are not in the participant's plan.")))
     if claim.benefit_type == BenefitType.INPATIENT and not (claim.admission_date and claim.discharge_date):
         problems.append(("dates_required", _("Enter the admission and discharge dates.")))
-    if not _covered(member, member.policy, claim.treatment_date):
+    if not cover_in_force(member, claim.treatment_date):
         problems.append(
             (
                 "coverage_inactive",

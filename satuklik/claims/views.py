@@ -137,6 +137,7 @@ def _detail_context(request, claim, *, upload_form=None, appeal_form=None):
         "appeal_form": appeal_form or (forms.AppealForm() if can_appeal else None),
         "letter_available": decided,
         "bank_name": bank_name(claim.bank_code),
+        "payee_warning": services.payee_warning(claim),
         "accept": ACCEPT,
         "status_explanation": STATUS_EXPLANATIONS.get(claim.status, ""),
     }
@@ -362,11 +363,11 @@ def provider_search(request, claim_id):
 @draft_view
 def edit_bank(request, claim_id):
     claim = _draft(request, claim_id)
-    last = selectors.last_bank_account(user=request.user)
+    last = services.payee_default_account(user=request.user, member=claim.member)
     initial = {
         "bank_code": claim.bank_code,
         "account_number": claim.bank_account_number,
-        "holder": claim.bank_account_holder or claim.member.full_name,
+        "holder": claim.bank_account_holder or services.payee_name(claim.member),
     }
     use_last = request.method == "POST" and request.POST.get("account") == "last" and last is not None
     if use_last:
@@ -425,6 +426,7 @@ def edit_bank(request, claim_id):
             "last": last,
             "last_bank_name": bank_name(last.bank_code) if last else "",
             "last_matches": last_matches,
+            "payee_warning": services.payee_warning(claim),
         },
     )
 
@@ -593,6 +595,7 @@ def review(request, claim_id):
             "problems": problems,
             "form": forms.SubmitForm(),
             "bank_name": bank_name(claim.bank_code),
+            "payee_warning": services.payee_warning(claim),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -25,6 +25,7 @@ from satuklik.claims.forms_backoffice import (
 )
 from satuklik.claims.letters import decision_letter_pdf
 from satuklik.claims.selectors_officer import claim_get_for_officer, claim_queue_page, document_get_for_officer
+from satuklik.claims.services import payee_warning
 from satuklik.claims.workflow import IllegalTransition, claim_recipient
 
 REVIEW = "claims.review_claim"
@@ -86,6 +87,7 @@ def _detail_context(request, claim, **forms):
         "decide_form": forms.get("decide_form") or DecideForm(items=items),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "pay_form": forms.get("pay_form") or MarkPaidForm(),
+        "payee_warning": payee_warning(claim),
     }
     return context
 

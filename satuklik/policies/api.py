@@ -135,7 +135,9 @@ class BenefitItemOut(Schema):
     name: str
     name_en: str
     limit_amount: int | None = Field(description="Rupiah per limit_period; null: as charged")
-    limit_period: Literal["DAY", "VISIT", "CASE", "YEAR"]
+    limit_period: Literal["DAY", "VISIT", "CASE", "YEAR", "CEILING"] = Field(
+        description="CEILING: the plan-wide annual limit of the benefit type, used by all its items; not claimable"
+    )
     annual_limit_amount: int | None
     yearly_limit: int | None = Field(description="The limit that resets with the policy year, if any")
     used_amount: int = Field(description="Approved amounts of this policy year's claims")

@@ -14,6 +14,10 @@ The rules (written down in docs/policies.md):
   10 March 2025 frees up on 10 March 2027); without a period, the window is the policy
   year. When the count is used up, the next eligible date is when the oldest use that
   blocks leaves the window.
+- A ceiling (limit period ``CEILING``, e.g. the plan's "Inpatient annual limit") is the most
+  paid in a policy year for all the items of its benefit type together: its "used" is the sum
+  of those items' used amounts (ceiling_balance, the one function the benefits page, the
+  estimate and adjudication use). It is never claimed itself.
 - A waiting period starts with the participant's own coverage start date: the benefit
   can be used from ``member.start_date + waiting_period_days``.
 
@@ -86,9 +90,46 @@ class BenefitUsage:
 
 
 def yearly_limit_of(item: BenefitItem) -> int | None:
-    if item.limit_period == LimitPeriod.PER_YEAR and item.limit_amount is not None:
+    if item.limit_period in (LimitPeriod.PER_YEAR, LimitPeriod.CEILING) and item.limit_amount is not None:
         return item.limit_amount
     return item.annual_limit_amount
+
+
+@dataclass(frozen=True)
+class CeilingBalance:
+    """A benefit type's plan-wide annual ceiling in one policy year."""
+
+    ceiling: BenefitItem
+    used_amount: int
+
+    @property
+    def limit(self) -> int:
+        return self.ceiling.limit_amount or 0
+
+    @property
+    def remaining_amount(self) -> int:
+        return max(0, self.limit - self.used_amount)
+
+
+def ceiling_of(items, benefit_type: str) -> BenefitItem | None:
+    """The plan's ceiling for that benefit type among its items, if it has one."""
+    return next((item for item in items if item.is_ceiling and item.benefit_type == benefit_type), None)
+
+
+def ceiling_balance(
+    *, ceiling: BenefitItem, used_by_item: dict[int, int], types_by_item: dict[int, str]
+) -> CeilingBalance:
+    """What is used and left of a ceiling: the policy year's used amounts of every item of its type.
+
+    `used_by_item` holds the amounts used in the policy year per benefit item id (the caller
+    reads them: this module does not know claims), `types_by_item` each item's benefit type.
+    """
+    used = sum(
+        amount
+        for item_id, amount in used_by_item.items()
+        if item_id != ceiling.pk and types_by_item.get(item_id) == ceiling.benefit_type
+    )
+    return CeilingBalance(ceiling, used)
 
 
 def _count_window_start(item, *, on_date, year_start):
@@ -136,6 +177,11 @@ def benefit_usage_for_member(*, member, on_date: datetime.date, benefit_type: st
         window_start = windows[item_id]
         if window_start is not None and treated_on > window_start:
             uses[item_id].extend([treated_on] * quantity)
+
+    types_by_item = {item.pk: item.benefit_type for item in items}
+    for item in items:
+        if item.is_ceiling:
+            used[item.pk] = ceiling_balance(ceiling=item, used_by_item=used, types_by_item=types_by_item).used_amount
 
     result = []
     for item in items:

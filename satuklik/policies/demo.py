@@ -404,7 +404,7 @@ def benefit_schedule(room_rate: int) -> list[dict]:
              name_en="Medicines and other hospital charges", limit_amount=rounded(30 * r),
              limit_period=LimitPeriod.PER_CASE),
         item(BenefitType.INPATIENT, code="IP-LIMIT", name="Batas maksimum rawat inap per tahun",
-             name_en="Inpatient annual limit", limit_amount=200 * r, limit_period=LimitPeriod.PER_YEAR),
+             name_en="Inpatient annual limit", limit_amount=200 * r, limit_period=LimitPeriod.CEILING),
         # Rawat Jalan / outpatient: consultations carry a 20 % co-payment.
         item(BenefitType.OUTPATIENT, code="OP-GP", name="Konsultasi dokter umum",
              name_en="General practitioner consultation", limit_amount=rounded(0.3 * r),
@@ -427,7 +427,7 @@ def benefit_schedule(room_rate: int) -> list[dict]:
              name_en="Scaling", limit_amount=rounded(0.6 * r), limit_period=LimitPeriod.PER_VISIT, count_limit=4,
              count_period_months=12, cashless=False),
         item(BenefitType.DENTAL, code="DT-LIMIT", name="Batas maksimum perawatan gigi per tahun",
-             name_en="Dental annual limit", limit_amount=rounded(4 * r), limit_period=LimitPeriod.PER_YEAR,
+             name_en="Dental annual limit", limit_amount=rounded(4 * r), limit_period=LimitPeriod.CEILING,
              cashless=False),
         # Melahirkan / maternity: after a 12-month waiting period.
         item(BenefitType.MATERNITY, code="MT-NORMAL", name="Persalinan normal",

@@ -30,6 +30,9 @@ class LimitPeriod(models.TextChoices):
     PER_VISIT = "VISIT", _("per visit")
     PER_CASE = "CASE", _("per case")
     PER_YEAR = "YEAR", _("per year")
+    # A ceiling, not a claimable item: the most paid in a policy year for all the items of its
+    # benefit type together (the plan's "Inpatient annual limit").
+    CEILING = "CEILING", _("per policy year, all items of the type")
 
 
 class PolicyHolder(TimeStampedModel):
@@ -151,6 +154,11 @@ class BenefitItem(TimeStampedModel):
     def __str__(self):
         return f"{self.plan.code}/{self.code} {self.name}"
 
+    @property
+    def is_ceiling(self) -> bool:
+        """A plan-wide annual limit of its benefit type, never claimed itself."""
+        return self.limit_period == LimitPeriod.CEILING
+
 
 class Member(TimeStampedModel):
     """A participant (peserta): the principal or a dependent, under one policy.
@@ -214,11 +222,10 @@ class Member(TimeStampedModel):
         return f"{self.participant_number} {self.full_name}"
 
     def is_covered_on(self, day):
-        return (
-            self.status == self.Status.ACTIVE
-            and self.start_date <= day
-            and (self.end_date is None or day <= self.end_date)
-        )
+        """The one rule, in satuklik.policies.cover (reads the policy too)."""
+        from satuklik.policies.cover import cover_in_force
+
+        return cover_in_force(self, day)
 
 
 class IndividualPolicy(TimeStampedModel):

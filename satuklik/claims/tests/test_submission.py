@@ -111,6 +111,19 @@ def test_coverage_must_be_active_on_the_treatment_date(user):
     assert "was not active on 10/03/2025" in caught.value.message
 
 
+def test_treatment_before_a_lapse_is_accepted_after_it_refused(user):
+    """The policy lapsed on Sat 15 March 2025 (its last day of cover); today is the 19th."""
+    member = user.policy_links.get().member
+    member.policy.status, member.policy.end_date = "LAPSED", datetime.date(2025, 3, 15)
+    member.policy.save(update_fields=["status", "end_date"])
+    before = ready_draft(user, treatment_date=datetime.date(2025, 3, 14))
+    assert services.claim_submit(claim=before, user=user).status == S.SUBMITTED
+    after = ready_draft(user, treatment_date=datetime.date(2025, 3, 16))
+    with pytest.raises(services.SubmissionRefused) as caught:
+        services.claim_submit(claim=after, user=user)
+    assert _problem_codes(caught) == ["coverage_inactive"]
+
+
 def test_benefit_type_must_be_in_the_plan(user):
     member = user.policy_links.get().member
     claim = ready_draft(user, benefit_type="OPTICAL")

@@ -137,6 +137,9 @@ LIMIT_PERIODS = {
     "Tahun": LimitPeriod.PER_YEAR,
     "Per tahun": LimitPeriod.PER_YEAR,
     "Tahunan": LimitPeriod.PER_YEAR,
+    "Ceiling": LimitPeriod.CEILING,
+    "Annual limit": LimitPeriod.CEILING,
+    "Batas maksimum": LimitPeriod.CEILING,
 }
 FREQUENCIES = {
     "Monthly": IndividualPolicy.Frequency.MONTHLY,
