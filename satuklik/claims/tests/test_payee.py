@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from satuklik.accounts import services as account_services
+from satuklik.accounts.tests.staff import staff_sign_in
 from satuklik.claims import services
 from satuklik.claims.tests.factories import BankAccountUsedFactory, member_user, ready_draft
 from satuklik.claims.tests.test_backoffice import make_officer
@@ -96,7 +97,7 @@ def test_a_holder_other_than_the_principal_is_allowed_with_a_warning_on_page_and
 def test_the_officer_sees_the_warning(client, user, child, settings):
     claim = services.claim_submit(claim=ready_draft(user, member=child), user=user)
     officer = make_officer()
-    client.force_login(officer)
+    staff_sign_in(client, officer)  # password, then the authenticator code
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("claims-backoffice:detail", kwargs={"claim_id": claim.pk})).content.decode()
     assert WARNING in html

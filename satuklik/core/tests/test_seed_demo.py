@@ -89,7 +89,8 @@ def test_jane_railey_as_the_seeds_show_her(seeded):
     assert (items["DT-SCALE"].count_limit, items["DT-SCALE"].count_period_months) == (4, 12)
     assert items["MT-NORMAL"].waiting_period_days == 365 and items["MT-CS"].limit_period == LimitPeriod.PER_CASE
     assert (items["OPT-FRAME"].count_limit, items["OPT-FRAME"].count_period_months) == (1, 24)
-    assert items["IP-LIMIT"].limit_period == LimitPeriod.PER_YEAR
+    # The plan-wide annual limit is a ceiling over every inpatient item, not an item to claim.
+    assert items["IP-LIMIT"].limit_period == LimitPeriod.CEILING
 
     # Individual life policy 00056789: she is the insured.
     details = IndividualPolicy.objects.select_related("policy").get(policy__number="00056789")
