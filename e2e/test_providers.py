@@ -114,9 +114,13 @@ def test_the_search_works_without_javascript(new_context, directory):
 @pytest.mark.e2e
 @pytest.mark.parametrize("locale", ["en"], indirect=True)
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
-def test_the_provider_page_shows_whether_janes_plan_is_cashless_there(page, sign_in, transactional_db, screenshot):
+def test_the_provider_page_shows_whether_janes_plan_is_cashless_there(
+    page, sign_in, transactional_db, screenshot, time_machine
+):
+    # Inside the factories' policy year (2025): cover is in force only while the policy is.
+    time_machine.move_to(datetime.datetime(2025, 6, 10, 9, tzinfo=datetime.UTC), tick=True)
     plan = PlanFactory(with_schedule=True, name="Plan Staf")
-    today = datetime.date.today()
+    today = datetime.date(2025, 6, 10)
     jane = MemberFactory(plan=plan, policy=plan.policy, full_name="JANE RAILEY", start_date=today.replace(day=1))
     hospital = Provider.objects.create(
         code="PRV0001", name="RS Siloam Kebon Jeruk", provider_type="HOSPITAL", city="Jakarta Barat",
