@@ -12,6 +12,8 @@ Rules (docs/claims.md):
   no EXIF/GPS metadata and no trailing payload; HEIC photos become JPEG (every browser
   and officer can open them), the camera's orientation is applied first.
 - Images larger than MAX_PIXELS are refused (decompression bombs).
+- PDFs with active content (scripts, embedded files, automatic actions, XFA forms) or
+  that pypdf cannot read are refused (claims/pdf_check.py says why refused, not cleaned).
 """
 
 import hashlib
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from satuklik.claims.pdf_check import UnreadablePdf, pdf_active_content
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_CLAIM_BYTES = 50 * 1024 * 1024
@@ -154,6 +158,7 @@ def check_upload(upload, *, name: str | None = None) -> CheckedDocument:
     if kind == PDF:
         if b"%%EOF" not in data[-1024:]:
             raise DocumentRejected(_("%(name)s is not a complete PDF file.") % {"name": original_name})
+        _refuse_active_pdf(data, original_name)
         content, content_type = data, PDF
     else:
         content, content_type = _reencode(data, kind)
@@ -167,6 +172,24 @@ def check_upload(upload, *, name: str | None = None) -> CheckedDocument:
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
     )
+
+
+def _refuse_active_pdf(data: bytes, original_name: str):
+    try:
+        active = pdf_active_content(data)
+    except UnreadablePdf:
+        raise DocumentRejected(
+            _("%(name)s could not be read as a PDF (damaged or password-protected). Upload another copy or a photo.")
+            % {"name": original_name}
+        ) from None
+    if active:
+        raise DocumentRejected(
+            _(
+                "%(name)s contains active content (scripts, embedded files or automatic actions), which we do "
+                "not accept. Print it to a new PDF or take a photo of it, and upload that."
+            )
+            % {"name": original_name}
+        )
 
 
 def download_response(document) -> FileResponse:

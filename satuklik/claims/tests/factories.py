@@ -15,10 +15,12 @@ the items.
 
 import datetime
 import hashlib
+import io
 
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from satuklik.accounts.tests.factories import UserFactory
 from satuklik.claims.models import (
@@ -52,13 +54,17 @@ STATUS_PATHS = {
     S.PAID: [S.SUBMITTED, S.IN_REVIEW, S.APPROVED, S.PAID],
 }
 
-# A minimal valid PDF (one empty page).
-TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# A minimal valid PDF (one empty page), written by pypdf: what the upload check reads.
+TINY_PDF = _blank_pdf()
 
 
 def scheduled_member(**kwargs):
