@@ -2,7 +2,7 @@ import os
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.api import api
 from satuklik.core import views as core_views
@@ -23,6 +23,8 @@ urlpatterns = [
     path("claims/", include("satuklik.claims.urls")),
     path("backoffice/claims/", include("satuklik.claims.urls_backoffice")),
     path("", include("satuklik.core.urls")),
+    # Anything else under /api/ (an unknown path, a non-integer id) is a JSON 404 like the API's own.
+    re_path(r"^api/", core_views.api_not_found),
 ]
 
 if os.environ.get("SATUKLIK_BENCH_FLOOR") == "1":  # benchmarks/api_load.py only: the one-query floor view

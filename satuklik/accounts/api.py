@@ -36,7 +36,7 @@ Secret = Annotated[str, Field(max_length=4096), AfterValidator(_no_control_chara
 # --- schemas ------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
+class AuthErrorOut(Schema):
     code: str = Field(description="Stable machine-readable reason, e.g. data_mismatch, otp_expired, login_locked")
     message: str = Field(description="Translated text to show the member")
     retry_after: int | None = Field(None, description="Seconds to wait before trying again, when known")
@@ -216,7 +216,7 @@ def _token_out(user, request, device_name="", second_factor=False) -> dict:
     }
 
 
-ERRORS = {400: ErrorOut, 429: ErrorOut}
+ERRORS = {400: AuthErrorOut, 429: AuthErrorOut}
 
 
 # --- registration -------------------------------------------------------------------
@@ -360,7 +360,7 @@ def password_reset_complete(request, payload: PasswordIn):
 # --- login, tokens, me --------------------------------------------------------------
 
 
-@router.post("/login", response={200: TokenOut, 401: ErrorOut, **ERRORS}, summary="Log in: get a bearer token")
+@router.post("/login", response={200: TokenOut, 401: AuthErrorOut, **ERRORS}, summary="Log in: get a bearer token")
 def login(request, payload: LoginIn):
     """The same 401 for an unknown username and a wrong password; 429 when locked out or slowed down.
     Staff send otp_code too (a wrong code: 401 second_factor_wrong, counted like a wrong password)."""

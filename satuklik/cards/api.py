@@ -16,7 +16,7 @@ router = Router(tags=["cards"], auth=member_auth)
 verify_router = Router(tags=["verification"], auth=None)
 
 
-class ErrorOut(Schema):
+class CardErrorOut(Schema):
     detail: str
     code: str | None = None
 
@@ -59,14 +59,14 @@ def card_list(request):
     return [_card_out(request, card) for card in selectors.cards_for_user(user=request.user)]
 
 
-@router.get("/{int:member_id}", response={200: CardOut, 404: ErrorOut}, summary="One eCard")
+@router.get("/{int:member_id}", response={200: CardOut, 404: CardErrorOut}, summary="One eCard")
 def card_detail(request, member_id: int):
     return _card_out(request, selectors.card_get_for_user(user=request.user, member_id=member_id))
 
 
 @router.post(
     "/{int:member_id}/activate",
-    response={200: CardOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: CardOut, 404: CardErrorOut, 409: CardErrorOut},
     summary="Activate an eCard (once; activating again changes nothing)",
 )
 def card_activate(request, member_id: int):
@@ -87,7 +87,7 @@ def _file(content, content_type, filename):
 
 @router.get(
     "/{int:member_id}/png",
-    response={200: bytes, 404: ErrorOut},
+    response={200: bytes, 404: CardErrorOut},
     summary="The activated eCard as a PNG image",
     openapi_extra={"responses": {200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}}},
 )
@@ -99,7 +99,7 @@ def card_png(request, member_id: int):
 
 @router.get(
     "/{int:member_id}/pdf",
-    response={200: bytes, 404: ErrorOut},
+    response={200: bytes, 404: CardErrorOut},
     summary="The activated eCard as a PDF (card size)",
     openapi_extra={
         "responses": {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}

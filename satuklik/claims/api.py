@@ -63,7 +63,7 @@ class Problem(Schema):
     message: str
 
 
-class ErrorOut(Schema):
+class ClaimErrorOut(Schema):
     code: str = Field(description="Stable reason, e.g. late_submission, file_refused, idempotency_key_reused")
     message: str = Field(description="Translated text to show the member")
     field: str | None = None
@@ -132,7 +132,7 @@ class BanksOut(Schema):
     accounts: list[BankAccountOut]
 
 
-class BenefitItemOut(Schema):
+class ClaimBenefitItemOut(Schema):
     id: int
     code: str
     name: str
@@ -148,7 +148,7 @@ class ParticipantOut(Schema):
     full_name: str
     relation: str
     benefit_types: list[str]
-    benefit_items: dict[str, list[BenefitItemOut]]
+    benefit_items: dict[str, list[ClaimBenefitItemOut]]
 
 
 class ClaimItemOut(Schema):
@@ -266,7 +266,7 @@ class AppealIn(Schema):
     reason: Annotated[Text, Field(min_length=1, max_length=2000)]
 
 
-ERRORS = {400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ClaimErrorOut, 404: ClaimErrorOut, 409: ClaimErrorOut, 422: ClaimErrorOut}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -476,7 +476,7 @@ def bank_accounts(request):
 
 @router.post(
     "/bank-accounts/send-code",
-    response={200: BankCodeOut, **ERRORS, 429: ErrorOut},
+    response={200: BankCodeOut, **ERRORS, 429: ClaimErrorOut},
     summary="Send a one-time code confirming a new bank account for claim payments",
 )
 def bank_send_code(request, payload: BankCodeIn):
@@ -635,7 +635,7 @@ def claim_create_complete(request, data: Form[str]):
     return Status(outcome.status, outcome.body)
 
 
-@router.get("/{int:claim_id}", response={200: ClaimOut, 404: ErrorOut}, summary="A claim with its timeline")
+@router.get("/{int:claim_id}", response={200: ClaimOut, 404: ClaimErrorOut}, summary="A claim with its timeline")
 def claim_detail(request, claim_id: int):
     return _fresh(request, claim_id)
 
@@ -668,7 +668,9 @@ def claim_bank(request, claim_id: int, payload: BankIn):
     return _fresh(request, claim_id)
 
 
-@router.get("/{int:claim_id}/estimate", response={200: EstimateOut, 404: ErrorOut}, summary="What the plan would pay")
+@router.get(
+    "/{int:claim_id}/estimate", response={200: EstimateOut, 404: ClaimErrorOut}, summary="What the plan would pay"
+)
 def claim_estimate(request, claim_id: int):
     from satuklik.claims.adjudication import describe_reduction
 
@@ -778,7 +780,7 @@ def claim_requested_documents(request, claim_id: int, files: File[list[UploadedF
 
 @router.post(
     "/{int:claim_id}/appeal",
-    response={200: ClaimOut, **ERRORS, 403: ErrorOut},
+    response={200: ClaimOut, **ERRORS, 403: ClaimErrorOut},
     summary="Appeal a rejection or a partial approval (once)",
 )
 def claim_appeal(request, claim_id: int, payload: AppealIn):
@@ -798,7 +800,7 @@ def claim_appeal(request, claim_id: int, payload: AppealIn):
 
 @router.get(
     "/documents/{int:document_id}",
-    response={200: None, 404: ErrorOut},
+    response={200: None, 404: ClaimErrorOut},
     url_name="claims_document_download",
     summary="Download a document of one of the member's claims (always as an attachment)",
 )

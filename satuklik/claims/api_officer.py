@@ -42,13 +42,13 @@ def _no_control_characters(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 
-class ErrorOut(Schema):
+class OfficerErrorOut(Schema):
     code: str = Field(description="not_officer, second_factor_required, not_allowed, illegal_transition, invalid")
     message: str = Field(description="Translated text to show the officer")
     field: str | None = Field(None, description="The input the message is about, when there is one")
 
 
-ERRORS = {403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {403: OfficerErrorOut, 409: OfficerErrorOut, 422: OfficerErrorOut}
 
 
 class QueueIn(Schema):
@@ -108,7 +108,7 @@ class ItemOut(Schema):
     reductions: list[ReductionOut]
 
 
-class DocumentOut(Schema):
+class OfficerDocumentOut(Schema):
     id: int
     name: str
     requirement: str | None
@@ -126,13 +126,13 @@ class ChangeOut(Schema):
     note: str
 
 
-class DocumentRequestOut(Schema):
+class OfficerDocumentRequestOut(Schema):
     message: str
     requested_at: datetime.datetime
     fulfilled_at: datetime.datetime | None
 
 
-class ClaimOut(QueueRowOut):
+class OfficerClaimOut(QueueRowOut):
     policy_number: str
     admission_date: datetime.date | None
     discharge_date: datetime.date | None
@@ -152,8 +152,8 @@ class ClaimOut(QueueRowOut):
     appeal_note: str
     conflict: str | None = Field(None, description="Why you may not act on this claim, if so")
     items: list[ItemOut]
-    documents: list[DocumentOut]
-    document_requests: list[DocumentRequestOut]
+    documents: list[OfficerDocumentOut]
+    document_requests: list[OfficerDocumentRequestOut]
     timeline: list[ChangeOut]
     letter_url: str | None
 
@@ -236,7 +236,7 @@ def _guarded(handler):
             return handler(request, *args, **kwargs)
         except _Refused as refused:
             return Status(
-                refused.status, ErrorOut(code=refused.code, message=str(refused.message), field=refused.field)
+                refused.status, OfficerErrorOut(code=refused.code, message=str(refused.message), field=refused.field)
             )
 
     return wrapped
@@ -363,7 +363,9 @@ def queue(request, filters: Query[QueueIn]):
 
 
 @router.get(
-    "/{int:claim_id}", response={200: ClaimOut, **ERRORS}, summary="A claim with items, proposal, documents, history"
+    "/{int:claim_id}",
+    response={200: OfficerClaimOut, **ERRORS},
+    summary="A claim with items, proposal, documents, history",
 )
 @_guarded
 def detail(request, claim_id: int):
@@ -371,7 +373,9 @@ def detail(request, claim_id: int):
     return _detail(request, claim_id)
 
 
-@router.post("/{int:claim_id}/start-review", response={200: ClaimOut, **ERRORS}, summary="Take the claim and propose")
+@router.post(
+    "/{int:claim_id}/start-review", response={200: OfficerClaimOut, **ERRORS}, summary="Take the claim and propose"
+)
 @_guarded
 def start_review(request, claim_id: int):
     _require(request, REVIEW)
@@ -380,7 +384,7 @@ def start_review(request, claim_id: int):
     return _detail(request, claim_id)
 
 
-@router.post("/{int:claim_id}/propose", response={200: ClaimOut, **ERRORS}, summary="Compute the proposal again")
+@router.post("/{int:claim_id}/propose", response={200: OfficerClaimOut, **ERRORS}, summary="Compute the proposal again")
 @_guarded
 def propose(request, claim_id: int):
     _require(request, REVIEW)
@@ -395,7 +399,9 @@ def propose(request, claim_id: int):
 
 
 @router.post(
-    "/{int:claim_id}/request-documents", response={200: ClaimOut, **ERRORS}, summary="Ask the member for documents"
+    "/{int:claim_id}/request-documents",
+    response={200: OfficerClaimOut, **ERRORS},
+    summary="Ask the member for documents",
 )
 @_guarded
 def request_documents(request, claim_id: int, payload: RequestDocumentsIn):
@@ -406,7 +412,7 @@ def request_documents(request, claim_id: int, payload: RequestDocumentsIn):
 
 
 @router.post(
-    "/{int:claim_id}/decide", response={200: ClaimOut, **ERRORS}, summary="Approve (fully or partly) or reject"
+    "/{int:claim_id}/decide", response={200: OfficerClaimOut, **ERRORS}, summary="Approve (fully or partly) or reject"
 )
 @_guarded
 def decide(request, claim_id: int, payload: DecideIn):
@@ -429,7 +435,7 @@ def decide(request, claim_id: int, payload: DecideIn):
     return _detail(request, claim_id)
 
 
-@router.post("/{int:claim_id}/mark-paid", response={200: ClaimOut, **ERRORS}, summary="Record the bank transfer")
+@router.post("/{int:claim_id}/mark-paid", response={200: OfficerClaimOut, **ERRORS}, summary="Record the bank transfer")
 @_guarded
 def mark_paid(request, claim_id: int, payload: MarkPaidIn):
     _require(request, PAY)

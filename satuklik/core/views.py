@@ -120,3 +120,8 @@ def server_error(request, template_name="500.html"):
     # No context processors: they may need the database that just failed.
     template = loader.get_template(template_name)
     return HttpResponseServerError(template.render({"brand": settings.BRAND, "request": request}))
+
+
+def api_not_found(request):
+    """A JSON 404 for any path under /api/ that no endpoint answers: clients never get HTML."""
+    return JsonResponse({"code": "not_found", "message": _("There is no such address in the API.")}, status=404)

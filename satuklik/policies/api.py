@@ -25,7 +25,7 @@ router = Router(tags=["policies"], auth=member_auth)
 BenefitTypeValue = Literal[tuple(BenefitType.values)]
 
 
-class ErrorOut(Schema):
+class PolicyErrorOut(Schema):
     detail: str
 
 
@@ -64,7 +64,7 @@ def policy_list(request):
 
 @router.post(
     "/{int:link_id}/select",
-    response={200: LinkOut, 404: ErrorOut},
+    response={200: LinkOut, 404: PolicyErrorOut},
     summary="Select the policy the app follows (remembered across sessions)",
 )
 def policy_select(request, link_id: int):
@@ -116,7 +116,7 @@ def _member_out(member) -> dict:
 
 @router.get(
     "/{int:link_id}/members",
-    response={200: list[MemberOut], 404: ErrorOut},
+    response={200: list[MemberOut], 404: PolicyErrorOut},
     summary="The participants a linked policy covers: the member and, for a principal, the dependents",
 )
 def policy_members(request, link_id: int):
@@ -124,12 +124,12 @@ def policy_members(request, link_id: int):
     return [_member_out(member) for member in selectors.covered_members(member=link.member)]
 
 
-@router.get("/members/{int:member_id}", response={200: MemberOut, 404: ErrorOut}, summary="One participant")
+@router.get("/members/{int:member_id}", response={200: MemberOut, 404: PolicyErrorOut}, summary="One participant")
 def member_detail(request, member_id: int):
     return _member_out(selectors.member_get_for_user(user=request.user, member_id=member_id))
 
 
-class BenefitItemOut(Schema):
+class PlanBenefitItemOut(Schema):
     code: str
     benefit_type: str
     name: str
@@ -159,7 +159,7 @@ class BenefitsOut(Schema):
     on_date: datetime.date
     policy_year_start: datetime.date | None
     policy_year_end: datetime.date | None
-    items: list[BenefitItemOut]
+    items: list[PlanBenefitItemOut]
 
 
 def _benefit_item_out(usage) -> dict:
@@ -194,7 +194,7 @@ class BenefitsQuery(Schema):
 
 @router.get(
     "/members/{int:member_id}/benefits",
-    response={200: BenefitsOut, 404: ErrorOut},
+    response={200: BenefitsOut, 404: PolicyErrorOut},
     summary="A participant's benefit items with limit, used this policy year and remaining",
 )
 def member_benefits(request, member_id: int, query: Query[BenefitsQuery]):
@@ -242,7 +242,7 @@ class IndividualOut(Schema):
 
 @router.get(
     "/members/{int:member_id}/individual",
-    response={200: IndividualOut, 404: ErrorOut},
+    response={200: IndividualOut, 404: PolicyErrorOut},
     summary="An Individual policy: product, sum assured, premium, payment status, insured, beneficiaries",
 )
 def individual(request, member_id: int):
@@ -313,7 +313,7 @@ class DplkQuery(Schema):
 
 @router.get(
     "/members/{int:member_id}/dplk",
-    response={200: DplkOut, 404: ErrorOut},
+    response={200: DplkOut, 404: PolicyErrorOut},
     summary="A DPLK account: balance per fund, retirement and a projection",
 )
 def dplk(request, member_id: int, query: Query[DplkQuery]):
@@ -383,7 +383,7 @@ class ContributionQuery(Schema):
 
 @router.get(
     "/members/{int:member_id}/dplk/contributions",
-    response={200: ContributionPageOut, 404: ErrorOut},
+    response={200: ContributionPageOut, 404: PolicyErrorOut},
     summary="DPLK contribution history (employer and employee parts), newest first, by year",
 )
 def dplk_contributions(request, member_id: int, query: Query[ContributionQuery]):
