@@ -239,7 +239,15 @@ def test_the_card_stays_viewable_offline(new_context, jane, sign_in):
     assert "87654321" in page.locator(".ecard").first.inner_text()
 
 
-def _card_kept_offline(page):
+def _janes_card_kept_offline(new_context, jane, sign_in):
+    """Jane's eCard, activated, seen once with the service worker on: kept for offline use."""
+    from satuklik.cards.services import card_activate
+
+    user, group, _item = jane
+    card_activate(member=group, by=user)
+    context = new_context(service_workers="allow")
+    sign_in(user, context)
+    page = context.new_page()
     page.goto("/")
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -249,6 +257,7 @@ def _card_kept_offline(page):
         "async () => { for (const key of await caches.keys()) {"
         " if (await (await caches.open(key)).match('/cards/')) return true; } return false; }"
     )
+    return context, page
 
 
 @pytest.mark.e2e
@@ -257,14 +266,7 @@ def _card_kept_offline(page):
 def test_after_logout_the_card_is_not_readable_offline(new_context, jane, sign_in):
     from playwright.sync_api import Error as PlaywrightError
 
-    from satuklik.cards.services import card_activate
-
-    user, group, _item = jane
-    card_activate(member=group, by=user)
-    context = new_context(service_workers="allow")
-    sign_in(user, context)
-    page = context.new_page()
-    _card_kept_offline(page)
+    context, page = _janes_card_kept_offline(new_context, jane, sign_in)
     page.goto("/accounts/profile/")
     page.click("#logout")
     page.wait_for_url("**/accounts/login/")
@@ -289,14 +291,7 @@ def test_after_logout_the_card_is_not_readable_offline(new_context, jane, sign_i
 @pytest.mark.parametrize("locale", ["en"], indirect=True)
 @pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
 def test_a_card_kept_offline_is_never_shown_to_the_next_person_on_the_device(new_context, jane, sign_in):
-    from satuklik.cards.services import card_activate
-
-    user, group, _item = jane
-    card_activate(member=group, by=user)
-    context = new_context(service_workers="allow")
-    sign_in(user, context)
-    page = context.new_page()
-    _card_kept_offline(page)
+    context, page = _janes_card_kept_offline(new_context, jane, sign_in)
     # Jane's session ends without a logout (expired, cookies cleared); Hendra signs in.
     context.clear_cookies()
     sign_in(UserFactory(username="HENDRA0303", full_name="HENDRA GUNAWAN"), context)
