@@ -110,11 +110,18 @@ class TwoWorkerServer:
 
 
 @pytest.fixture
-def two_worker_server(embedded_database, tmp_path):
-    """The embedded default served by two gunicorn worker processes, on its own database."""
+def embedded_env(embedded_database, tmp_path):
+    """The environment of a fresh `scripts/run` on its own copy of the embedded database,
+    with its files under tmp_path / "media"."""
     database = tmp_path / "db.sqlite3"
     shutil.copyfile(embedded_database, database)
-    env = _embedded_env(database, tmp_path / "media")
+    return _embedded_env(database, tmp_path / "media")
+
+
+@pytest.fixture
+def two_worker_server(embedded_env, tmp_path):
+    """The embedded default served by two gunicorn worker processes, on its own database."""
+    env = embedded_env
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

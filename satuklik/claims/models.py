@@ -340,15 +340,34 @@ class DocumentRequest(models.Model):
         return f"{self.claim_id}: {self.message[:40]}"
 
 
+DOCUMENT_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def claim_document_stem():
+    """A random name under claims/<yyyy>/<mm>/, without its extension (PendingUpload keeps it)."""
+    now = timezone.now()
+    return f"claims/{now:%Y}/{now:%m}/{secrets.token_urlsafe(24)}"
+
+
 def claim_document_path(instance, filename):
     """A random name under claims/<yyyy>/<mm>/; the member's file name is kept only in original_name."""
-    now = timezone.now()
-    extension = {
-        "application/pdf": ".pdf",
-        "image/jpeg": ".jpg",
-        "image/png": ".png",
-    }.get(getattr(instance, "content_type", ""), "")
-    return f"claims/{now:%Y}/{now:%m}/{secrets.token_urlsafe(24)}{extension}"
+    return claim_document_stem() + DOCUMENT_EXTENSIONS.get(getattr(instance, "content_type", ""), "")
+
+
+class PendingUpload(models.Model):
+    """A document file about to be written: committed before the file is, removed once the
+    document row commits. What a killed worker leaves behind is found here and swept
+    (services.uploads_sweep, `manage.py sweep_uploads`)."""
+
+    stem = models.CharField(_("storage name without extension"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+
+    def __str__(self):
+        return self.stem
 
 
 class ClaimDocument(models.Model):

@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -27,12 +28,15 @@ from satuklik.accounts.models import OtpChannel, OtpPurpose
 from satuklik.claims import documents as docs
 from satuklik.claims.banks import BANK_NAMES, bank_name
 from satuklik.claims.models import (
+    DOCUMENT_EXTENSIONS,
     BankAccountUsed,
     Claim,
     ClaimDocument,
     ClaimItem,
     DocumentRequest,
     DocumentRequirement,
+    PendingUpload,
+    claim_document_stem,
     mask_account_number,
 )
 from satuklik.claims.workflow import claim_transition
@@ -79,24 +83,40 @@ class AlreadySubmitted(ClaimError):
 # --- files ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def stored_files_cleanup():
-    """A transaction whose files are deleted from storage if it fails.
+@dataclass
+class StoredFiles:
+    """The files one transaction writes: names reserved beforehand, and those written."""
 
-    Yields a list: append the storage name of every file written inside the block. If the
-    block raises, the transaction (or savepoint) rolls back and those files are removed,
-    so a failed submission leaves no orphan file behind.
+    stems: list = field(default_factory=list)
+    written: list = field(default_factory=list)  # (storage, name)
+
+    def next_stem(self) -> str:
+        return self.stems[len(self.written)]
+
+
+@contextlib.contextmanager
+def stored_files_cleanup(files: int):
+    """A transaction that writes up to `files` document files, none of them left behind.
+
+    Their names are reserved first, in PendingUpload rows committed before any file is
+    written (here, outside the transaction); the rows go when the transaction commits. If
+    the block raises, it rolls back and its files are deleted at once; if the process dies
+    instead (a killed worker), the rows remain and uploads_sweep deletes the files later.
     """
-    written: list[tuple] = []
+    stems = [claim_document_stem() for _ in range(files)]
+    PendingUpload.objects.bulk_create([PendingUpload(stem=stem) for stem in stems])
+    stored = StoredFiles(stems=stems)
     try:
         with transaction.atomic():
-            yield written
+            yield stored
+            transaction.on_commit(lambda: PendingUpload.objects.filter(stem__in=stems).delete(), robust=True)
     except BaseException:
-        for storage, name in written:
+        for storage, name in stored.written:
             try:
                 storage.delete(name)
             except OSError:  # pragma: no cover - logged, never hides the original error
                 logger.exception("could not delete %s after a rollback", name)
+        PendingUpload.objects.filter(stem__in=stems).delete()
         raise
 
 
@@ -112,11 +132,29 @@ def _store_document(*, claim, user, checked: docs.CheckedDocument, requirement, 
         uploaded_at=timezone.now(),
         document_request=document_request,
     )
-    # The name passed here is ignored by claim_document_path (a random one is drawn).
-    document.file.save("upload", ContentFile(checked.content), save=False)
-    written.append((document.file.storage, document.file.name))
+    # Under the name reserved for it (PendingUpload), not one drawn by upload_to.
+    storage = document.file.storage
+    name = written.next_stem() + DOCUMENT_EXTENSIONS.get(checked.content_type, "")
+    document.file.name = storage.save(name, ContentFile(checked.content))
+    written.written.append((storage, document.file.name))
     document.save()
     return document
+
+
+def uploads_sweep(*, older_than: datetime.timedelta) -> int:
+    """Delete the document files that a transaction reserved but never committed a row for
+    (a worker killed mid-upload), once older than the grace period. Returns how many."""
+    cutoff = timezone.now() - older_than
+    storage = ClaimDocument._meta.get_field("file").storage
+    swept = 0
+    for pending in PendingUpload.objects.filter(created_at__lt=cutoff).order_by("id").iterator():
+        if not ClaimDocument.objects.filter(file__startswith=pending.stem).exists():
+            for extension in {"", *DOCUMENT_EXTENSIONS.values()}:
+                if storage.exists(pending.stem + extension):
+                    storage.delete(pending.stem + extension)
+                    swept += 1
+        pending.delete()
+    return swept
 
 
 def _requirement_for(claim, requirement):
@@ -561,7 +599,7 @@ def bank_code_verify(
 def claim_documents_add(*, claim: Claim, user, uploads: list, requirement=None) -> list[ClaimDocument]:
     """Attach files to a draft (all or none of them)."""
     checked = check_uploads(uploads)
-    with stored_files_cleanup() as written:
+    with stored_files_cleanup(files=len(checked)) as written:
         locked = _locked_draft(claim)
         requirement_row = _requirement_for(locked, requirement)
         _check_room(claim=locked, adding=checked)
@@ -588,7 +626,7 @@ def claim_requested_documents_upload(*, claim: Claim, user, uploads: list, requi
     if not uploads:
         raise ClaimError(_("Choose at least one file."), code="file_required", field="file")
     checked = check_uploads(uploads)
-    with stored_files_cleanup() as written:
+    with stored_files_cleanup(files=len(checked)) as written:
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.status != S.DOCUMENTS_REQUESTED:
             raise ClaimError(_("No documents are requested for this claim."), code="no_request")
@@ -794,7 +832,7 @@ def claim_create_complete(
 
     files: [(upload, requirement code or None)].
     """
-    with stored_files_cleanup() as written:
+    with stored_files_cleanup(files=len(files)) as written:
         claim = claim_draft_create(user=user, member=member, benefit_type=benefit_type)
         claim_details_update(claim=claim, user=user, **details)
         claim_bank_set(claim=claim, user=user, **bank)
