@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -118,14 +119,14 @@ def embedded_env(embedded_database, tmp_path):
     return _embedded_env(database, tmp_path / "media")
 
 
-@pytest.fixture
-def two_worker_server(embedded_env, tmp_path):
-    """The embedded default served by two gunicorn worker processes, on its own database."""
-    env = embedded_env
+@contextlib.contextmanager
+def gunicorn_serving(env: dict, folder: Path):
+    """gunicorn as scripts/run starts it (two sync workers), in env, until the block ends."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = (tmp_path / "gunicorn.log").open("w")
+    log_path = folder / "gunicorn.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -151,7 +152,7 @@ def two_worker_server(embedded_env, tmp_path):
             except requests.RequestException:
                 pass  # not listening yet, or a worker still importing Django on a busy machine
             if process.poll() is not None:
-                raise AssertionError((tmp_path / "gunicorn.log").read_text())
+                raise AssertionError(log_path.read_text())
             time.sleep(0.2)
         else:
             raise AssertionError("gunicorn did not answer /healthz")
@@ -163,6 +164,23 @@ def two_worker_server(embedded_env, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def two_worker_server(embedded_env, tmp_path):
+    """The embedded default served by two gunicorn worker processes, on its own database."""
+    with gunicorn_serving(embedded_env, tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def collected_static_server(embedded_env, tmp_path):
+    """The embedded default exactly as scripts/run serves it: static files collected
+    (hashed names, compressed copies), two gunicorn workers."""
+    env = {**embedded_env, "SATUKLIK_STATIC_COLLECTED": "1", "SATUKLIK_STATIC_ROOT": str(tmp_path / "static")}
+    subprocess.run([str(PYTHON), "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    with gunicorn_serving(env, tmp_path) as server:
+        yield server
 
 
 @pytest.fixture

@@ -90,6 +90,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON compressed (static files come compressed from whitenoise). Django's
+    # gzip pads each response with random bytes against BREACH; CSRF tokens are masked.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,7 +205,11 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("SATUKLIK_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# After `collectstatic` (production, scripts/run): hashed names cached for a year, and
+# gzip/brotli copies served by whitenoise. Otherwise (tests, runserver) the files are
+# served from the app folders as they are.
+STATIC_COLLECTED = env_bool("SATUKLIK_STATIC_COLLECTED", default=PRODUCTION)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("SATUKLIK_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # No MEDIA_URL route: documents are served only through views that check ownership.
@@ -223,14 +230,13 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-# Outside production, whitenoise serves static files straight from the app folders.
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 STORAGES = {
     "default": default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_COLLECTED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },

@@ -82,6 +82,12 @@ def service_worker(request):
 
 
 @require_GET
+def help_page(request):
+    """Every way to reach customer service (the footer of each page shows a short line)."""
+    return render(request, "core/help.html")
+
+
+@require_GET
 def offline(request):
     """Shown by the service worker when a page is asked for without a network.
 

@@ -238,3 +238,20 @@ def test_signed_in_members_see_their_unread_count_and_can_log_out(client):
     assert 'data-unread="2"' in page
     assert "(</span>2<span" in page
     assert 'action="/accounts/logout/"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "title"), [("id", "Bantuan dan kontak"), ("en", "Help and contacts")])
+def test_the_footer_is_one_line_and_the_help_page_has_every_contact(client, settings, language, title):
+    settings.BRAND = {**settings.BRAND, "CARE_EMAIL": "halo@klik.example", "OFFICE_HOURS": "Senin-Sabtu 07.00-19.00"}
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    footer = page[page.index('<footer class="footer"') : page.index("</footer>")]
+    assert 'href="/help/"' in footer and title in footer
+    assert 'href="tel:' in footer
+    assert "halo@klik.example" not in footer  # the full block is on the help page (and in Need Help)
+
+    help_page = client.get("/help/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    main = help_page[help_page.index("<main") : help_page.index("</main>")]
+    assert title in main
+    assert 'href="mailto:halo@klik.example"' in main
+    assert "Senin-Sabtu 07.00-19.00" in main
