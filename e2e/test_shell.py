@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from satuklik.notifications.tests.factories import InboxItemFactory, UserFactory
 
@@ -25,15 +26,12 @@ def test_home_page(page, screenshot, locale, viewport):
     assert page.get_by_role("heading", level=1).inner_text() == HEADINGS[locale]
     bottom_bar = page.locator("nav.bottomnav")
     top_menu = page.locator("nav.topnav")
-    if viewport["width"] < 768:
-        assert bottom_bar.is_visible()
-        assert not top_menu.is_visible()
-    else:
-        assert top_menu.is_visible()
-        assert not bottom_bar.is_visible()
-    # The home entry is marked as the current page, in the visible menu.
-    visible_menu = bottom_bar if viewport["width"] < 768 else top_menu
-    assert visible_menu.locator('[aria-current="page"]').get_attribute("href") == "/"
+    # A visitor has no bottom bar on a phone (it is the signed-in app's), and the top menu
+    # only on a wide screen.
+    assert not bottom_bar.is_visible()
+    assert top_menu.is_visible() == (viewport["width"] >= 768)
+    if viewport["width"] >= 768:
+        assert top_menu.locator('[aria-current="page"]').get_attribute("href") == "/"
     # Nothing sticks out sideways, even at 360 px.
     assert scroll_width(page) <= viewport["width"]
     screenshot("home")
@@ -189,3 +187,56 @@ def test_the_app_installs_a_service_worker_and_shows_the_offline_page(new_contex
     assert page.get_by_role("heading", level=1).inner_text() == "Anda sedang offline"
     # The cached shell still styles it.
     assert page.locator(".topbar").evaluate("element => getComputedStyle(element).position") == "sticky"
+
+
+FIRE_INSTALL_PROMPT = """() => {
+  // What Chromium on Android fires when the app can be installed (headless never does).
+  const event = new Event("beforeinstallprompt", { cancelable: true });
+  event.prompt = () => { window.installPrompted = true; };
+  event.userChoice = Promise.resolve({ outcome: "accepted" });
+  window.dispatchEvent(event);
+}"""
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_home_page_offers_to_install_the_app_and_remembers_not_now(page, screenshot):
+    page.goto("/")
+    prompt = page.locator("[data-install-prompt]")
+    expect(prompt).to_be_hidden()  # nothing to offer until the browser says it can install
+    page.evaluate(FIRE_INSTALL_PROMPT)
+    expect(prompt).to_be_visible()
+    screenshot("install-prompt")
+    page.get_by_role("button", name="Pasang").click()
+    assert page.evaluate("() => window.installPrompted === true")
+    expect(prompt).to_be_hidden()
+
+    page.reload()
+    page.evaluate(FIRE_INSTALL_PROMPT)
+    page.get_by_role("button", name="Nanti saja").click()
+    page.reload()
+    page.evaluate(FIRE_INSTALL_PROMPT)
+    expect(prompt).to_be_hidden()
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+@pytest.mark.parametrize("locale", ["en"], indirect=True)
+def test_an_iphone_gets_the_steps_to_add_the_app_to_its_home_screen(new_context):
+    page = new_context(user_agent=IPHONE).new_page()
+    page.goto("/")
+    expect(page.get_by_text("tap Share in Safari, then Add to Home Screen")).to_be_visible()
+    expect(page.get_by_role("button", name="Install", exact=True)).to_be_hidden()
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_a_signed_in_member_has_the_bottom_bar_on_a_phone(page, sign_in):
+    sign_in(UserFactory(full_name="JANE RAILEY"))
+    page.goto("/notifications/")
+    bottom_bar = page.locator("nav.bottomnav")
+    expect(bottom_bar).to_be_visible()
+    assert bottom_bar.locator("a").first.get_attribute("href") == "/"

@@ -28,10 +28,14 @@ def _navigation(request):
 
 
 def branding(request):
+    navigation = _navigation(request)
+    signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
     return {
         "brand": settings.BRAND,
         "demo_mode": settings.DEMO_MODE,
         "outbox_enabled": settings.NOTIFICATIONS_OUTBOX,
-        "navigation": _navigation(request),
+        "navigation": navigation,
+        # The phone's bottom bar is the signed-in app's; a visitor has the page's own buttons.
+        "bottom_navigation": navigation if signed_in else [],
         "offline_owner": offline_owner(getattr(request, "user", None)),
     }

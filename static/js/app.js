@@ -32,6 +32,40 @@
     }
   }, true);
 
+  // "Install the app": Chromium-based browsers (Android) offer beforeinstallprompt, which we
+  // keep and use from our own button; iOS Safari has no such event, so it gets the steps.
+  // "Not now" is remembered on this device.
+  var installBox = document.querySelector("[data-install-prompt]");
+  var DISMISSED = "satuklik-install-dismissed";
+  var standalone = window.matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
+  function dismissed() {
+    try { return localStorage.getItem(DISMISSED) === "1"; } catch (error) { return false; }
+  }
+  if (installBox && !standalone && !dismissed()) {
+    var deferredPrompt = null;
+    var accept = installBox.querySelector("[data-install-accept]");
+    window.addEventListener("beforeinstallprompt", function (event) {
+      event.preventDefault();
+      deferredPrompt = event;
+      accept.hidden = false;
+      installBox.hidden = false;
+    });
+    if (/iphone|ipad|ipod/i.test(navigator.userAgent)) {
+      installBox.querySelector("[data-install-ios]").hidden = false;
+      installBox.hidden = false;
+    }
+    accept.addEventListener("click", function () {
+      if (!deferredPrompt) return;
+      deferredPrompt.prompt();
+      deferredPrompt.userChoice.then(function () { installBox.hidden = true; deferredPrompt = null; });
+    });
+    installBox.querySelector("[data-install-dismiss]").addEventListener("click", function () {
+      try { localStorage.setItem(DISMISSED, "1"); } catch (error) { /* private mode: hide for now */ }
+      installBox.hidden = true;
+    });
+    window.addEventListener("appinstalled", function () { installBox.hidden = true; });
+  }
+
   // The installable app: the service worker keeps the shell, an offline page and the eCard.
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
