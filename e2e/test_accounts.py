@@ -121,3 +121,22 @@ def test_wrong_data_gets_the_neutral_message_and_no_code(page, jane, outbox):
     assert "does not match our records" in page.locator("#register-error").inner_text()
     with pytest.raises(AssertionError):
         outbox.newest(to=EMAIL)
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_password_can_be_shown_to_check_it_and_is_sent_hidden(page, screenshot):
+    page.goto("/accounts/login/")
+    password = page.locator("#id_password")
+    password.fill("Rahasia-2026!")
+    toggle = page.get_by_role("button", name="Tampilkan")
+    toggle.click()
+    assert password.get_attribute("type") == "text"
+    screenshot("password-shown")
+    page.get_by_role("button", name="Sembunyikan").click()
+    assert password.get_attribute("type") == "password"
+    toggle.press("Enter")  # by keyboard too
+    assert password.get_attribute("type") == "text"
+    page.fill("#id_username", "NOBODY0101")
+    password.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("#id_password").get_attribute("type") == "password"

@@ -32,6 +32,29 @@
     }
   }, true);
 
+  // Show password: a button after every password field switches it to plain text and back,
+  // so a member can check what they typed on a phone keyboard.
+  var toggleTemplate = document.getElementById("password-toggle");
+  if (toggleTemplate) {
+    document.querySelectorAll("input[type=password]").forEach(function (input) {
+      var button = toggleTemplate.content.firstElementChild.cloneNode(true);
+      if (input.id) button.setAttribute("aria-controls", input.id);
+      var wrapper = document.createElement("span");
+      wrapper.className = "password-field";
+      input.parentNode.insertBefore(wrapper, input);
+      wrapper.appendChild(input);
+      wrapper.appendChild(button);
+      button.addEventListener("click", function () {
+        var showing = input.type === "text";
+        input.type = showing ? "password" : "text";
+        button.textContent = showing ? button.dataset.show : button.dataset.hide;
+        input.focus();
+      });
+      // Never leave a password readable in the form that is sent (or in the browser's history).
+      if (input.form) input.form.addEventListener("submit", function () { input.type = "password"; });
+    });
+  }
+
   // "Install the app": Chromium-based browsers (Android) offer beforeinstallprompt, which we
   // keep and use from our own button; iOS Safari has no such event, so it gets the steps.
   // "Not now" is remembered on this device.
