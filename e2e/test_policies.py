@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from satuklik.accounts.management.commands.staff_totp_setup import current_code, demo_device_for
 from satuklik.accounts.models import PolicyLink
@@ -183,6 +184,14 @@ def test_jane_links_switches_and_uses_her_ecard(page, jane, sign_in, outbox, new
     assert page.locator(".ecard-qr svg").count() == 1
     screenshot("policies-ecard")
     assert fits_the_screen(page)
+    # The scanning view: the code alone, large, on white; Escape gives the page back.
+    page.locator("[data-testid=show-qr]").click()
+    scan = page.locator("#qr-scan svg")
+    expect(scan).to_be_visible()
+    assert scan.bounding_box()["width"] >= 0.55 * page.viewport_size["width"]
+    screenshot("policies-ecard-scan", full_page=False)
+    page.keyboard.press("Escape")
+    expect(scan).to_be_hidden()
     with page.expect_download() as png:
         page.locator("[data-testid=download-png]").click()
     assert png.value.suggested_filename == "ecard-87654321.png"

@@ -84,7 +84,7 @@ def card_png(card, url: str) -> bytes:
     image.paste(qr_image, (width - side - 36, 150))
     draw.text(
         (width - 36 - side // 2, 150 + side + 12),
-        _("Card serial %(serial)s") % {"serial": card.serial},
+        _("Card version %(serial)s") % {"serial": card.serial},
         font=small,
         fill=(85, 85, 95),
         anchor="ma",
@@ -148,7 +148,9 @@ def card_pdf(card, url: str) -> bytes:
                 pdf.rect(left + col_index * module, top - (row_index + 1) * module, module, module, stroke=0, fill=1)
     pdf.setFont("Helvetica", 4.5)
     pdf.setFillColorRGB(0.33, 0.33, 0.37)
-    pdf.drawCentredString(left + side / 2, top - side - 2.5 * mm, _("Card serial %(serial)s") % {"serial": card.serial})
+    pdf.drawCentredString(
+        left + side / 2, top - side - 2.5 * mm, _("Card version %(serial)s") % {"serial": card.serial}
+    )
     pdf.drawString(4 * mm, 3 * mm, brand["CALL_CENTER"])
     pdf.showPage()
     pdf.save()

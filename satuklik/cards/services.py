@@ -41,6 +41,25 @@ def card_activate(*, member: Member, by) -> CardActivation:
     return activation
 
 
+def cards_activate_all(*, cards, by) -> tuple[list, list]:
+    """Activate every card of the list that is not active yet ("Aktifkan semua kartu").
+
+    `cards` come from selectors.cards_for_user(user=by), so each is one the person may
+    see. Returns (activated cards, [(card, error message)] for those that could not be).
+    """
+    activated, refused = [], []
+    for card in cards:
+        if card.activated:
+            continue
+        try:
+            card_activate(member=card.member, by=by)
+        except CardError as error:
+            refused.append((card, error.message))
+        else:
+            activated.append(card)
+    return activated, refused
+
+
 def card_revoke(*, member: Member, by, reason: str = "") -> CardRevocation:
     """Declare the current serial of a participant's card invalid (staff)."""
     with transaction.atomic():

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,7 +32,8 @@ def _with_qr(request, card):
 def card_list(request):
     """ "Kartu Digital": a card per covered participant; inactive ones offer activation."""
     cards = [_with_qr(request, card) for card in selectors.cards_for_user(user=request.user)]
-    return render(request, "cards/list.html", {"cards": cards})
+    inactive = sum(1 for item in cards if not item["card"].activated)
+    return render(request, "cards/list.html", {"cards": cards, "offer_activate_all": inactive > 1})
 
 
 @login_required
@@ -52,6 +54,25 @@ def card_activate(request, member_id):
     else:
         messages.success(request, _("The eCard is active. Show it at partner hospitals instead of the plastic card."))
     return redirect("cards:detail", member_id)
+
+
+@login_required
+@require_POST
+def cards_activate_all(request):
+    activated, refused = services.cards_activate_all(cards=selectors.cards_for_user(user=request.user), by=request.user)
+    if activated:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d eCard is active. Show it at partner hospitals instead of the plastic card.",
+                "%(count)d eCards are active. Show them at partner hospitals instead of the plastic cards.",
+                len(activated),
+            )
+            % {"count": len(activated)},
+        )
+    for card, message in refused:
+        messages.error(request, f"{card.member.full_name}: {message}")
+    return redirect("cards:list")
 
 
 def _download(content, *, content_type, filename):

@@ -13,6 +13,10 @@
         event.preventDefault();
         dialog.returnFocusTo = opener;
         dialog.showModal();
+        // The eCard's scanning view keeps the screen on while the hospital scans it.
+        if (dialog.hasAttribute("data-wake-lock") && navigator.wakeLock) {
+          navigator.wakeLock.request("screen").then(function (lock) { dialog.wakeLock = lock; }).catch(function () {});
+        }
       }
       return;
     }
@@ -26,6 +30,10 @@
 
   document.addEventListener("close", function (event) {
     var dialog = event.target;
+    if (dialog instanceof HTMLDialogElement && dialog.wakeLock) {
+      dialog.wakeLock.release();
+      dialog.wakeLock = null;
+    }
     if (dialog instanceof HTMLDialogElement && dialog.returnFocusTo) {
       dialog.returnFocusTo.focus();
       dialog.returnFocusTo = null;

@@ -164,3 +164,45 @@ def test_a_pending_or_unlinked_membership_has_no_card(jane, family):
     PolicyLink.objects.filter(member=principal).update(status=PolicyLink.Status.PENDING)
     assert jane.get(reverse("cards:list")).context["cards"] == []
     assert jane.get(reverse("cards:detail", args=[principal.pk])).status_code == 404
+
+
+def test_activate_all_activates_every_card_of_the_family_at_once(jane, family):
+    principal, child, _user = family
+    assert 'action="/cards/activate-all/"' in jane.get(reverse("cards:list")).content.decode()
+
+    response = jane.post(reverse("cards:activate-all"), follow=True)
+
+    assert set(CardActivation.objects.values_list("member", flat=True)) == {principal.pk, child.pk}
+    html = response.content.decode()
+    assert "2 eCards are active" in html
+    assert 'data-testid="activate"' not in html
+    assert 'action="/cards/activate-all/"' not in html  # nothing left to activate
+
+
+def test_activate_all_skips_an_ended_cover_and_says_whose(jane, family):
+    principal, child, _user = family
+    Member.objects.filter(pk=child.pk).update(end_date=datetime.date(2025, 1, 31))
+
+    response = jane.post(reverse("cards:activate-all"), follow=True)
+
+    assert list(CardActivation.objects.values_list("member", flat=True)) == [principal.pk]
+    html = response.content.decode()
+    assert "1 eCard is active" in html
+    assert "JUNIOR RAILEY: This participant&#x27;s coverage is not active" in html
+
+
+def test_activate_all_never_touches_another_familys_cards(jane, family):
+    stranger = MemberFactory(full_name="SOMEONE ELSE")
+    jane.post(reverse("cards:activate-all"))
+    assert not CardActivation.objects.filter(member=stranger).exists()
+
+
+def test_the_card_shows_the_birth_date_and_a_full_screen_code_for_the_scanner(jane, family):
+    principal, _child, user = family
+    services.card_activate(member=principal, by=user)
+    html = jane.get(reverse("cards:detail", args=[principal.pk])).content.decode()
+    assert principal.date_of_birth.strftime("%d/%m/%Y") in html
+    scan = html[html.index('<dialog id="qr-scan"') : html.index("</dialog>")]
+    assert "<svg" in scan and principal.participant_number in scan
+    assert 'data-open-dialog="qr-scan"' in html
+    assert "Card version 1." in html
