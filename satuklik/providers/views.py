@@ -8,6 +8,7 @@ from satuklik.accounts.selectors import selected_member
 from satuklik.providers import selectors
 from satuklik.providers.cashless import cashless_scope_for_member, mark_cashless_shown
 from satuklik.providers.forms import ProviderSearchForm
+from satuklik.providers.models import ProviderType
 from satuklik.providers.services import provider_coverage_for_member
 
 PAGE_SIZE = 20
@@ -26,13 +27,22 @@ def _markers(result):
     ]
 
 
+def _first_search(member) -> dict:
+    """What the page shows before any search: hospitals, in the member's city when the
+    policyholder's address gives one (a member looks for a hospital, rarely for a pharmacy
+    across the country). The form shows these choices, so they can be changed."""
+    city = member.policy.holder.city if member is not None and member.policy.holder_id else ""
+    return {"type": ProviderType.HOSPITAL, "city": city}
+
+
 @require_GET
 def search(request):
     """Rumah Sakit Rekanan: a plain GET form; htmx swaps only the results when present."""
-    form = ProviderSearchForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
-    scope = cashless_scope_for_member(selected_member(user=request.user))
+    member = selected_member(user=request.user)
+    searched = bool(request.GET)
+    form = ProviderSearchForm(request.GET if searched else _first_search(member))
+    form.is_valid()
+    scope = cashless_scope_for_member(member)
     filters = form.filters()
     filters.cashless_scope = scope
     result = selectors.provider_search(filters=filters, page=form.page_number(), page_size=PAGE_SIZE)
@@ -43,8 +53,9 @@ def search(request):
         "cashless_for_member": scope is not None,
         "result": result,
         "cities": selectors.provider_cities(),
-        "searched": form.is_bound,
-        "location_error": form.is_bound and bool({"lat", "lng", "__all__"} & set(form.errors)),
+        "searched": searched,
+        "filters_chosen": searched and bool(filters.provider_type or filters.service or filters.cashless is not None),
+        "location_error": searched and bool({"lat", "lng", "__all__"} & set(form.errors)),
         "map_data": {
             "markers": _markers(result),
             "origin": {"lat": origin.latitude, "lng": origin.longitude, "source": origin.source} if origin else None,

@@ -176,3 +176,28 @@ def test_a_member_sees_when_it_is_not_in_her_network(client, jane):
     assert "Not cashless for your plan" in html
     assert "Not in your plan" in html
     assert Provider.objects.count() == 1
+
+
+def test_before_any_search_a_visitor_sees_hospitals_not_pharmacies(client):
+    ProviderFactory(name="RS Hermina", city="Bandung")
+    ProviderFactory(name="Apotek Kimia", city="Bandung", provider_type="PHARMACY")
+    html = client.get(SEARCH).content.decode()
+    assert "RS Hermina" in html and "Apotek Kimia" not in html
+    assert '<option value="HOSPITAL" selected>' in html  # the choice is shown and can be changed
+    every_type = client.get(SEARCH, {"type": ""}).content.decode()
+    assert "Apotek Kimia" in every_type
+
+
+def test_before_any_search_a_member_sees_the_hospitals_of_her_city_nearest_its_centre(client):
+    from satuklik.accounts.tests.factories import UserFactory
+    from satuklik.policies.tests.factories import MemberFactory
+
+    member = MemberFactory()
+    member.policy.holder.city = "Bandung"
+    member.policy.holder.save(update_fields=["city"])
+    client.force_login(UserFactory(member=member))
+    ProviderFactory(name="RS Bandung", city="Bandung", latitude=-6.91, longitude=107.61)
+    ProviderFactory(name="RS Jakarta", city="Jakarta Selatan")
+    html = client.get(SEARCH).content.decode()
+    assert "RS Bandung" in html and "RS Jakarta" not in html
+    assert 'value="Bandung"' in html

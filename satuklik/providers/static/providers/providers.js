@@ -6,6 +6,10 @@
   var map = null;
   var layer = null;
 
+  // The finer filters are folded on a phone (results first); a wide screen has room for them.
+  var more = document.querySelector(".provider-more");
+  if (more && window.matchMedia("(min-width: 768px)").matches) more.open = true;
+
   function readData() {
     var node = document.getElementById("provider-map-data");
     if (!node) return null;
