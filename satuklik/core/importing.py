@@ -216,6 +216,22 @@ def normalise_header(name) -> str:
 
 def read_table(file, *, file_name: str = "") -> Table:
     """Read a CSV or XLSX file (a path, bytes, or a binary file object such as an upload)."""
+    rows = read_rows(file, file_name=file_name)
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    header = list(first[1])
+    while header and header[-1] is None:
+        header.pop()
+    return Table([normalise_header(name) for name in header], rows)
+
+
+def read_rows(file, *, file_name: str = "") -> Iterator[tuple[int, Sequence]]:
+    """Every row of a CSV or XLSX file, the first included: (line number, cells).
+
+    CSV: UTF-8 with or without BOM, comma or semicolon (whichever the first line has
+    more of). XLSX: the first sheet. For files without a header, such as a bank's.
+    """
     data = _read_bytes(file)
     if data[:4] == b"PK\x03\x04":  # a zip container: XLSX
         return _read_xlsx(data)
@@ -236,7 +252,7 @@ def _read_bytes(file) -> bytes:
     return data.encode() if isinstance(data, str) else data
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -246,12 +262,6 @@ def _read_csv(data: bytes) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(_("The file is empty.")) from None
-    except csv.Error as exc:
-        raise ImportFileError(str(exc)) from exc
 
     def rows():
         try:
@@ -262,32 +272,24 @@ def _read_csv(data: bytes) -> Table:
                 _("The CSV is malformed: %(reason)s") % {"reason": exc}, line=reader.line_num
             ) from exc
 
-    return Table([normalise_header(name) for name in header], rows())
+    return rows()
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes) -> Iterator[tuple[int, Sequence]]:
     import openpyxl  # imported here: only XLSX imports need it
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise ImportFileError(_("The file is not a valid XLSX workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, None)
-    if header is None:
-        workbook.close()
-        raise ImportFileError(_("The file is empty."))
-    while header and header[-1] is None:
-        header = header[:-1]
 
     def rows():
         try:
-            yield from zip(itertools.count(2), iterator, strict=False)
+            yield from zip(itertools.count(1), workbook.worksheets[0].iter_rows(values_only=True), strict=False)
         finally:
             workbook.close()
 
-    return Table([normalise_header(name) for name in header], rows())
+    return rows()
 
 
 # --- Columns and converters -----------------------------------------------------------
@@ -946,6 +948,7 @@ __all__ = [
     "money",
     "normalise_header",
     "percent",
+    "read_rows",
     "read_table",
     "rows_as_tuples",
     "text",
