@@ -5,7 +5,7 @@ run adds nothing), fast (bulk inserts). Coordinates are real city centres with e
 provider placed within a few km of it. Real hospital-chain names appear as hospitals, as
 they would in an insurer's network list; none of them is the insurer.
 
-    from satuklik.providers.demo import build_demo_providers
+    from satuklik.demo.providers import build_demo_providers
     build_demo_providers()      # also called by `manage.py seed_demo`
 """
 

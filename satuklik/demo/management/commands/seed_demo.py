@@ -1,46 +1,31 @@
-"""manage.py seed_demo: the demo data set, built by each app's builder in a fixed order.
+"""manage.py seed_demo: the demo data set (satuklik.demo), built in a fixed order.
 
     manage.py seed_demo                 # build what is missing (quick no-op when all is there)
     manage.py seed_demo --members 50    # a small data set (tests)
     manage.py seed_demo --reset         # drop every table, migrate again, build everything
 
 Every builder must be idempotent and quick when its data is already there (scripts/run
-calls seed_demo on every start). A builder whose module does not exist yet is skipped.
+calls seed_demo on every start).
 """
 
-import importlib
-import inspect
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from satuklik.core import roles
-from satuklik.policies.demo import DEFAULT_MEMBERS
+from satuklik.demo.accounts import build_demo_accounts, staff_setup
+from satuklik.demo.policies import DEFAULT_MEMBERS, build_demo_policies
+from satuklik.demo.providers import build_demo_providers
 
-# The builders, in the order they run (later ones may use earlier ones' rows): module
-# and function. Later issues add theirs here, e.g. ("satuklik.claims.demo", "build_demo_claims").
+# In order: later builders use earlier ones' rows.
 BUILDERS = [
-    ("satuklik.policies.demo", "build_demo_policies"),  # the insurer's data and the PERSONAS
-    ("satuklik.providers.demo", "build_demo_providers"),  # partner hospitals
-    ("satuklik.accounts.demo", "build_demo_accounts"),  # pre-registered personas (reads PERSONAS)
-    ("satuklik.claims.demo", "build_demo_claims"),
-    ("satuklik.content.demo", "build_demo_content"),
-    ("satuklik.telemedicine.demo", "build_demo_telemedicine"),
-]
-
-# Back-office staff of the demo (docs/demo.md). Passwords are public: demo mode only.
-STAFF = [
-    # username, password, full name, role, superuser
-    ("admin", "Admin-Pass-2026!", "Admin Satuklik", roles.ADMINISTRATOR, True),
-    ("klaim", "Klaim-Pass-2026!", "Rina Klaim", roles.CLAIMS_OFFICER, False),
-    ("layanan", "Layanan-Pass-2026!", "Budi Layanan", roles.CUSTOMER_SERVICE, False),
-    ("konten", "Konten-Pass-2026!", "Sari Konten", roles.CONTENT_EDITOR, False),
+    (build_demo_policies, {"members", "today"}),  # the insurer's data and the PERSONAS
+    (build_demo_providers, set()),  # partner hospitals, in the network of the plans above
+    (build_demo_accounts, set()),  # pre-registered personas (reads PERSONAS) and the staff's TOTP
 ]
 
 
@@ -64,51 +49,6 @@ def database_rebuild():
             for table in tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {quote(table)} CASCADE")
     call_command("migrate", interactive=False, verbosity=0)
-
-
-def load_builder(module_name: str, function_name: str):
-    """The builder function, or None when its module or function does not exist (yet)."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # Only a missing builder module is skipped; a broken import inside it is a bug.
-        if exc.name in {module_name, module_name.rpartition(".")[0]}:
-            return None
-        raise
-    return getattr(module, function_name, None)
-
-
-def call_builder(builder, **available):
-    """Call a builder with the keyword arguments it declares among `available`."""
-    parameters = inspect.signature(builder).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        return builder(**available)
-    return builder(**{name: value for name, value in available.items() if name in parameters})
-
-
-def staff_setup() -> list[str]:
-    """Create the demo staff users that are missing; return the usernames created."""
-    User = get_user_model()
-    created = []
-    for username, password, full_name, role, superuser in STAFF:
-        if User.objects.filter(username__iexact=username).exists():
-            continue
-        first, _, last = full_name.partition(" ")
-        user = User(
-            username=username,
-            email=f"{username}@satuklik.example",
-            first_name=first,
-            last_name=last,
-            is_staff=True,
-            is_superuser=superuser,
-        )
-        if hasattr(user, "full_name"):
-            user.full_name = full_name
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get(name=role))
-        created.append(username)
-    return created
 
 
 class Command(BaseCommand):
@@ -138,20 +78,17 @@ class Command(BaseCommand):
             self.stdout.write("Dropping every table and migrating again (--reset)...")
             database_rebuild()
         roles.roles_setup()
-        available = {"members": options["members"], "today": timezone.localdate(), "stdout": self.stdout}
-        for module_name, function_name in BUILDERS:
-            builder = load_builder(module_name, function_name)
-            if builder is None:
-                continue
+        available = {"members": options["members"], "today": timezone.localdate()}
+        for builder, arguments in BUILDERS:
             began = time.monotonic()
             with transaction.atomic():
-                result = call_builder(builder, **available)
+                result = builder(**{name: available[name] for name in arguments})
             if verbose:
                 if isinstance(result, dict):
                     done = ", ".join(f"{k}={v}" for k, v in result.items()) or "already there"
                 else:
                     done = "done"
-                self.stdout.write(f"{module_name}.{function_name}: {done} ({time.monotonic() - began:.1f} s)")
+                self.stdout.write(f"{builder.__name__}: {done} ({time.monotonic() - began:.1f} s)")
         with transaction.atomic():
             created = staff_setup()
         if verbose and created:
