@@ -5,7 +5,8 @@ directory, ...) is built from the same five pieces:
 
 1. ``read_table(file)`` reads a CSV (UTF-8 with or without BOM, comma or semicolon,
    detected) or an XLSX file (first sheet, openpyxl read-only) into a header and rows
-   numbered as a person sees them: the header is line 1.
+   numbered as a person sees them: the header is line 1. ``read_rows(file)`` gives the
+   same rows without taking a header (the bank's transfer file has none).
 2. ``Column`` + a converter (``text``, ``email``, ``integer``, ``money``, ``percent``,
    ``date``, ``boolean``, ``choice``) per column. Empty cells of a required column are
    errors; empty optional cells take the column's default. A converter raises
@@ -18,12 +19,12 @@ directory, ...) is built from the same five pieces:
    error anywhere means nothing is written and the ``ImportReport`` lists every bad
    line with its reason; otherwise ``write`` runs in one transaction (rolled back at
    the end for a dry run, so a dry run reports the exact counts too).
-4. ``Upsert``: one set-based upsert keyed on natural keys, resolving foreign keys in
-   SQL from natural keys (``Lookup``). On PostgreSQL the rows go through
-   ``COPY`` into a temporary staging table and one ``INSERT ... SELECT ... ON CONFLICT
-   DO UPDATE ... WHERE (t.*) IS DISTINCT FROM (excluded.*)``; on SQLite a batched
-   ``executemany`` of the same upsert. Rows whose values are unchanged are not touched
-   (their ``updated_at`` stays), so running a file twice changes nothing.
+4. ``Upsert``: one set-based upsert keyed on natural keys, foreign keys resolved from
+   natural keys (``Lookup``). On PostgreSQL the rows go through ``COPY`` into a
+   temporary staging table and one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``, the
+   lookups as joins; elsewhere (SQLite) the lookups are queries and the rows go through
+   Django's ``bulk_create(update_conflicts=True)``. Rows whose values are unchanged are
+   not touched (their ``updated_at`` stays), so running a file twice changes nothing.
 5. ``ImportReport``: counts (read, created, updated, unchanged) and ``RowError`` s.
 
 A provider import, for example::
