@@ -476,8 +476,8 @@ def main():
     import django
 
     django.setup()
-    from satuklik.core.management.commands.seed_demo import STAFF  # the demo claims officer "klaim" too
-    from satuklik.policies.demo import PERSONAS_BY_KEY
+    from satuklik.demo.accounts import STAFF  # the demo claims officer "klaim" too
+    from satuklik.demo.policies import PERSONAS_BY_KEY
 
     PERSONAS_BY_KEY = {**PERSONAS_BY_KEY, **{u: {"key": u, "username": u, "password": p} for u, p, *_ in STAFF}}
 

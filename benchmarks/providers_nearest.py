@@ -73,7 +73,7 @@ TARGET_DB_P99_MS = 0.6
 
 def make_providers(count, rng):
     """Providers around the demo cities (weighted by size), a tenth spread over their regencies."""
-    from satuklik.providers import demo
+    from satuklik.demo import providers as demo
     from satuklik.providers.models import Provider
 
     weights = [city[4] for city in demo.CITIES]
@@ -95,7 +95,7 @@ def make_providers(count, rng):
 
 def origins(rng, count):
     """Two sets of origins: where members are (near a city, weighted) and anywhere in Indonesia's box."""
-    from satuklik.providers import demo
+    from satuklik.demo import providers as demo
 
     weights = [city[4] for city in demo.CITIES]
     people = []

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "satuklik.providers",
     "satuklik.claims",
     "satuklik.cards",
+    "satuklik.demo",  # manage.py seed_demo; imports the apps, none imports it
 ]
 
 MIDDLEWARE = [

@@ -25,9 +25,9 @@ from satuklik.claims.models import Claim, ClaimDocument
 from satuklik.claims.tests.factories import TINY_PDF
 from satuklik.core.money import format_rupiah
 from satuklik.core.roles import CLAIMS_OFFICER, roles_setup
+from satuklik.demo.policies import build_demo_policies
 from satuklik.notifications.models import Message
 from satuklik.policies.benefits import benefit_usage_for_member
-from satuklik.policies.demo import build_demo_policies
 from satuklik.policies.models import BenefitItem, Member
 
 JANE_EMAIL = "jane.railey@example.com"

@@ -16,7 +16,7 @@ from satuklik.accounts.models import PolicyLink
 from satuklik.accounts.tests.factories import StaffUserFactory, UserFactory
 from satuklik.claims.models import Claim, ClaimItem
 from satuklik.core.roles import CUSTOMER_SERVICE, roles_setup
-from satuklik.policies.demo import build_demo_policies
+from satuklik.demo.policies import build_demo_policies
 from satuklik.policies.models import BenefitItem, Member
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"

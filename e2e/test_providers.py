@@ -7,8 +7,8 @@ import re
 import pytest
 
 from satuklik.accounts.tests.factories import UserFactory
+from satuklik.demo.providers import build_demo_providers
 from satuklik.policies.tests.factories import MemberFactory, PlanFactory
-from satuklik.providers.demo import build_demo_providers
 from satuklik.providers.geo import haversine_km
 from satuklik.providers.models import Provider
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from satuklik.core.money import format_rupiah
+from satuklik.core.queries import sql_in_chunks
 from satuklik.policies.benefits import add_months, ceiling_balance, ceiling_of, policy_year_bounds, yearly_limit_of
 from satuklik.policies.cover import cover_in_force_on
 from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod
@@ -423,14 +424,6 @@ def describe_reduction(reduction: Reduction | dict) -> str:
 
 # --- loading in bulk -----------------------------------------------------------------------
 
-CHUNK = 2000  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
-
-
-def _chunks(values, size=CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
 
 def _uses_by_member(members_dates: dict[int, list[datetime.date]], exclude_claim_ids: set[int], *, reach_days=366):
     """{member_id: {benefit_item_id: [Use]}}: the members' decided claims within `reach_days`
@@ -443,7 +436,7 @@ def _uses_by_member(members_dates: dict[int, list[datetime.date]], exclude_claim
     earliest = min(all_dates) - datetime.timedelta(days=reach_days)
     latest = max(all_dates) + datetime.timedelta(days=reach_days)
     result: dict[int, dict[int, list[Use]]] = defaultdict(lambda: defaultdict(list))
-    for member_ids in _chunks(members_dates):
+    for member_ids in sql_in_chunks(members_dates):
         rows = ClaimItem.objects.filter(
             claim__member_id__in=member_ids,
             claim__status__in=USAGE_STATUSES,
@@ -468,10 +461,10 @@ def _reach_days(items) -> int:
 def _benefit_items(plan_ids, extra_item_ids=()) -> dict[int, BenefitItem]:
     """The plans' benefit items (and any other claimed ones) by id, each loaded once."""
     items: dict[int, BenefitItem] = {}
-    for chunk in _chunks(plan_ids):
+    for chunk in sql_in_chunks(plan_ids):
         items.update((item.pk, item) for item in BenefitItem.objects.filter(plan_id__in=chunk))
     missing = set(extra_item_ids) - set(items)
-    for chunk in _chunks(missing):
+    for chunk in sql_in_chunks(missing):
         items.update((item.pk, item) for item in BenefitItem.objects.filter(pk__in=chunk))
     return items
 
@@ -505,7 +498,7 @@ def adjudicate_claims(claims) -> dict[int, Proposal]:
         return {}
     rows: dict[int, tuple] = {}
     item_rows: dict[int, list[tuple]] = defaultdict(list)
-    for chunk in _chunks(ids):
+    for chunk in sql_in_chunks(ids):
         rows.update((row[0], row) for row in Claim.objects.filter(pk__in=chunk).values_list(*CLAIM_FIELDS))
         for claim_id, *row in (
             ClaimItem.objects.filter(claim_id__in=chunk)

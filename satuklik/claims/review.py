@@ -13,9 +13,7 @@ Rules:
 - Bad input raises ReviewError with a translated message and changes nothing.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +25,8 @@ from satuklik.claims.adjudication import Proposal, adjudicate_claim
 from satuklik.claims.models import Claim, ClaimItem, DocumentRequest, ReasonCode
 from satuklik.claims.workflow import claim_transition
 from satuklik.claims.working_days import APPEAL_WORKING_DAYS, add_working_days
-from satuklik.core.money import format_rupiah, parse_rupiah
+from satuklik.core.importing import ImportFileError, cell_text, date, money, read_rows
+from satuklik.core.money import format_rupiah
 from satuklik.policies.models import Member
 
 S = Claim.Status
@@ -424,47 +423,34 @@ HEADER_WORDS = {"claim", "klaim", "number", "nomor", "amount", "jumlah", "refere
 MAX_PAYMENT_FILE_BYTES = 2 * 1024 * 1024
 
 
-def _parse_date(text: str) -> datetime.date:
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _read_rows(data: bytes | str) -> list[list[str]]:
-    if isinstance(data, bytes):
-        if len(data) > MAX_PAYMENT_FILE_BYTES:
-            raise ReviewError(_("The file is too large (2 MB at most)."))
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ReviewError(_("The file is not a CSV text file (UTF-8).")) from exc
-    else:
-        text = data
-    if "\x00" in text:
-        raise ReviewError(_("The file is not a CSV text file (UTF-8)."))
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+def _read_rows(data: bytes | str) -> list[tuple[int, list[str]]]:
+    """The file's rows, (line number, text cells), through the importer's reader (CSV or XLSX)."""
+    data = data.encode() if isinstance(data, str) else data
+    if len(data) > MAX_PAYMENT_FILE_BYTES:
+        raise ReviewError(_("The file is too large (2 MB at most)."))
+    try:
+        return [
+            (line, ["" if cell is None else cell_text(cell).strip() for cell in row]) for line, row in read_rows(data)
+        ]
+    except ImportFileError as exc:
+        raise ReviewError(str(exc)) from exc
 
 
 def payments_import_csv(*, data: bytes | str, officer) -> PaymentImport:
     """Mark claims paid from a bank transfer file: claim number, amount, reference, date.
 
-    Commas or semicolons; an optional header row; amounts as the bank writes them
-    (1.250.000 or 1250000); dates as 2025-06-30 or 30/06/2025. Every matched, valid line is
+    CSV with commas or semicolons, or XLSX (read like every imported file); an optional
+    header row; amounts as the bank writes them (1.250.000 or 1250000); dates as
+    30/06/2025, 30-06-2025 or 2025-06-30, as in the other imports. Every matched, valid line is
     paid in one transaction (all or none: if one of them fails on the way, none is paid);
     the report lists the lines paid, the claim numbers not found and the invalid lines.
     """
     rows = _read_rows(data)
+    amount_of, date_of = money(), date()  # the importer's: the same amounts and dates as every file
     report = PaymentImport()
     parsed: list[PaymentLine] = []
     seen: set[str] = set()
-    for index, row in enumerate(rows, start=1):
-        cells = [cell.strip() for cell in row]
+    for index, cells in rows:
         if not any(cells):
             continue
         if index == 1 and any(word in cells[0].lower() for word in HEADER_WORDS):
@@ -476,13 +462,13 @@ def payments_import_csv(*, data: bytes | str, officer) -> PaymentImport:
             continue
         line.reference = cells[2]
         try:
-            line.amount = parse_rupiah(cells[1])
+            line.amount = amount_of(cells[1])
         except ValueError:
             line.problem = _("The amount %(amount)s is not a rupiah amount.") % {"amount": cells[1][:40]}
         try:
-            line.paid_on = _parse_date(cells[3])
-        except ValueError:
-            line.problem = line.problem or _("The date %(date)s is not a date (2025-06-30).") % {"date": cells[3][:20]}
+            line.paid_on = date_of(cells[3][:20])
+        except ValueError as exc:
+            line.problem = line.problem or str(exc)
         if not line.problem and not line.reference:
             line.problem = _("The transfer reference is missing.")
         if not line.problem and len(line.reference) > 64:

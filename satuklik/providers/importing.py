@@ -21,9 +21,9 @@ from satuklik.core.importing import (
     cell_text,
     choice,
     read_table,
-    sql_in_chunks,
     text,
 )
+from satuklik.core.queries import sql_in_chunks
 from satuklik.policies.models import BenefitType, Plan, PolicyHolder
 from satuklik.providers.models import SERVICE_FIELDS, Provider, ProviderType
 from satuklik.providers.text import normalize_city, normalize_name

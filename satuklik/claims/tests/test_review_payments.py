@@ -98,3 +98,29 @@ def test_a_file_that_is_not_text_is_refused(officer):
         payments_import_csv(data=b"\x89PNG\r\n\x1a\n\x00\x00\x00", officer=officer)
     with pytest.raises(ReviewError):
         payments_import_csv(data=b"\xff\xfe\xfa", officer=officer)
+
+
+def test_the_banks_excel_export_is_read_like_every_imported_file(officer):
+    """XLSX with a date cell and a number cell, or dates written 25.03.2025: as the core-data import reads them."""
+    import io
+
+    import openpyxl
+
+    first = approved(officer, "CLM-X-1")
+    second = approved(officer, "CLM-X-2")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Nomor klaim", "Jumlah", "Referensi", "Tanggal"])
+    sheet.append(["CLM-X-1", 120000, "TRF-X1", datetime.datetime(2025, 3, 25)])
+    sheet.append(["CLM-X-2", "Rp 120.000", "TRF-X2", "26.03.2025"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    report = payments_import_csv(data=buffer.getvalue(), officer=officer)
+
+    assert [(line.line, line.number) for line in report.paid] == [(2, "CLM-X-1"), (3, "CLM-X-2")]
+    assert report.ok
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.paid_at.date()) == (S.PAID, datetime.date(2025, 3, 25))
+    assert (second.status, second.paid_at.date()) == (S.PAID, datetime.date(2025, 3, 26))

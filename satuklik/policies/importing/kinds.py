@@ -21,9 +21,9 @@ from satuklik.core.importing import (
     integer,
     money,
     percent,
-    sql_in_chunks,
     text,
 )
+from satuklik.core.queries import sql_in_chunks
 from satuklik.policies.importing import upsert
 from satuklik.policies.models import (
     BenefitType,

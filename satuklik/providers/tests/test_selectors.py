@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from satuklik.demo.providers import build_demo_providers
 from satuklik.policies.models import BenefitType
-from satuklik.providers.demo import build_demo_providers
 from satuklik.providers.geo import haversine_km
 from satuklik.providers.models import Provider, ProviderType
 from satuklik.providers.selectors import ProviderFilters, nearest, provider_search, resolve_cities

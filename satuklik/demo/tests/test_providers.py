@@ -2,8 +2,8 @@ import time
 
 import pytest
 
+from satuklik.demo.providers import build_demo_providers
 from satuklik.policies.tests.factories import PlanFactory
-from satuklik.providers.demo import build_demo_providers
 from satuklik.providers.models import Provider, ProviderType
 
 pytestmark = pytest.mark.django_db

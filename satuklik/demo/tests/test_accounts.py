@@ -2,14 +2,14 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from satuklik.accounts.demo import build_demo_accounts
 from satuklik.accounts.models import LoginName, PolicyLink, User
+from satuklik.demo.accounts import build_demo_accounts
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_personas_can_log_in_and_a_second_run_changes_nothing(settings):
-    from satuklik.policies import demo as policies_demo
+    from satuklik.demo import policies as policies_demo
 
     settings.DEMO_MODE = True
     policies_demo.build_demo_policies(members=0)

@@ -28,13 +28,16 @@ ever takes a persona's number):
   means room and board up to Rp 500.000 a day.
 """
 
+import csv
 import datetime
+import io
 import math
 import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from satuklik.policies.importing.services import FileToImport, core_files_import
 from satuklik.policies.models import (
     Beneficiary,
     BenefitItem,
@@ -52,14 +55,13 @@ from satuklik.policies.models import (
 )
 
 SEED = 19901201
-BATCH_SIZE = 2000
 DEFAULT_MEMBERS = 2000
 D = datetime.date
 F, M = Member.Gender.FEMALE, Member.Gender.MALE
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105  # nosec B105 - published in docs/demo.md on purpose
 
 # --- Personas ----------------------------------------------------------------------------
-# Read by the other apps' demo builders: satuklik.accounts.demo creates an account for
+# Read by the other apps' demo builders: satuklik.demo.accounts creates an account for
 # every persona with registered=True (username, password, full name, e-mail, mobile,
 # date of birth) and links the memberships in `linked`; the e2e tests sign in with them.
 # `memberships` lists every (policy type, policy number, participant number) the persona
@@ -686,30 +688,139 @@ class _People:
         return earliest + datetime.timedelta(days=self.rng.randrange((latest - earliest).days))
 
 
-def _bulk(model, rows):
-    return model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+# --- The import files ------------------------------------------------------------------
+# The demo's rows are model instances that refer to each other (unsaved); each kind of the
+# core-data import gets its file from them, foreign keys written as the insurer's numbers.
 
 
-@transaction.atomic
+def _member_key(member) -> dict:
+    return {"policy_number": member.policy.number, "participant_number": member.participant_number}
+
+
+KIND_ROWS = {  # import kind: (model, the row of its file for one instance), in import order
+    "policyholders": (
+        PolicyHolder,
+        lambda h: {"holder_code": h.code, "name": h.name, "address": h.address, "city": h.city, "phone": h.phone,
+                   "email": h.email},
+    ),
+    "policies": (
+        Policy,
+        lambda p: {"policy_number": p.number, "policy_type": p.policy_type, "status": p.status,
+                   "start_date": p.start_date, "end_date": p.end_date, "holder_code": p.holder.code if p.holder else "",
+                   "holder_name": p.holder_name},
+    ),
+    "plans": (
+        BenefitItem,
+        lambda i: {"plan_code": i.plan.code, "plan_name": i.plan.name, "policy_number": i.plan.policy.number,
+                   "benefit_type": i.benefit_type, "item_code": i.code, "item_name": i.name,
+                   "item_name_en": i.name_en, "limit_amount": i.limit_amount, "limit_period": i.limit_period,
+                   "annual_limit_amount": i.annual_limit_amount, "count_limit": i.count_limit,
+                   "count_period_months": i.count_period_months, "copay_percent": i.copay_percent,
+                   "deductible_amount": i.deductible_amount, "waiting_period_days": i.waiting_period_days,
+                   "cashless": i.cashless, "sort_order": i.sort_order},
+    ),
+    "members": (
+        Member,
+        lambda m: {**_member_key(m), "full_name": m.full_name, "date_of_birth": m.date_of_birth, "gender": m.gender,
+                   "relation": m.relation, "principal_number": m.principal.participant_number if m.principal else "",
+                   "plan_code": m.plan.code if m.plan else "", "employee_number": m.employee_number,
+                   "email": m.email, "mobile": m.mobile, "start_date": m.start_date, "end_date": m.end_date,
+                   "status": m.status},
+    ),
+    "individual": (
+        IndividualPolicy,
+        lambda d: {"policy_number": d.policy.number, "product_name": d.product_name, "sum_assured": d.sum_assured,
+                   "premium_amount": d.premium_amount, "premium_frequency": d.premium_frequency,
+                   "next_due_date": d.next_due_date, "payment_status": d.payment_status},
+    ),
+    "beneficiaries": (
+        Beneficiary,
+        lambda b: {"policy_number": b.policy.number, "full_name": b.full_name, "relation": b.relation,
+                   "share_percent": b.share_percent},
+    ),
+    "dplk_accounts": (
+        DplkAccount,
+        lambda a: {**_member_key(a.member), "employer_code": a.employer.code if a.employer else "",
+                   "normal_retirement_age": a.normal_retirement_age, "balance_as_of": a.balance_as_of},
+    ),
+    "dplk_balances": (
+        DplkFundBalance,
+        lambda b: {**_member_key(b.account.member), "fund_code": b.fund_code, "fund_name": b.fund_name,
+                   "balance": b.balance},
+    ),
+    "dplk_contributions": (
+        DplkContribution,
+        lambda c: {**_member_key(c.account.member), "reference": c.reference, "paid_on": c.paid_on,
+                   "employer_amount": c.employer_amount, "employee_amount": c.employee_amount},
+    ),
+}  # fmt: skip
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+class _ImportFiles:
+    """Collects the demo's rows per model, then writes them as the core system's CSV files."""
+
+    def __init__(self):
+        self.rows = {model: [] for model, _row in KIND_ROWS.values()}
+
+    def add(self, model, rows: list) -> list:
+        self.rows[model].extend(rows)
+        return rows
+
+    def files(self) -> list[FileToImport]:
+        files = []
+        for kind, (model, row_of) in KIND_ROWS.items():
+            rows = [row_of(instance) for instance in self.rows[model]]
+            if not rows:
+                continue
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(rows[0])
+            writer.writerows([_cell(value) for value in row.values()] for row in rows)
+            files.append(FileToImport(kind, out.getvalue().encode(), f"{kind}.csv"))
+        return files
+
+
 def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date | None = None) -> dict:
-    """Build the insurer's demo data; return counts of what was created.
+    """Build the insurer's demo data through the core-data import; return counts of what was created.
 
     `members` is the number of group principals besides the personas (each with
     dependents: a spouse for about two in three, 0 to 3 children under 23); a tenth as
     many Individual policies and DPLK accounts come with them. Does nothing and returns
     {} when the data is already there (see demo_present()).
     """
-    from django.utils import timezone
-
     if demo_present():
         return {}
+    files, counts = demo_import_files(members=members, today=today)
+    with transaction.atomic():
+        reports = core_files_import(files=files)
+    problems = [report.format_text() for report in reports if not report.ok]
+    if problems:
+        raise ValueError("the demo data does not import:\n" + "\n".join(problems))
+    return counts
+
+
+def demo_import_files(*, members: int = DEFAULT_MEMBERS, today: datetime.date | None = None):
+    """The insurer's demo data as the core system's import files, in import order, and counts of their rows."""
+    from django.utils import timezone
+
     today = today or timezone.localdate()
+    files = _ImportFiles()
     rng = random.Random(SEED)  # nosec B311 - reproducible demo data, nothing secret
     people = _People(rng)
     counts = {}
 
     # Employers and their group policies, plans and schedules of benefits.
-    holders = _bulk(
+    holders = files.add(
         PolicyHolder,
         [
             PolicyHolder(
@@ -724,7 +835,7 @@ def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date 
         ],
     )
     holder_by_name = {holder.name: holder for holder in holders}
-    policies = _bulk(
+    policies = files.add(
         Policy,
         [
             Policy(
@@ -739,25 +850,22 @@ def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date 
         ],
     )
     policy_by_number = {policy.number: policy for policy in policies}
-    plans = _bulk(
-        Plan,
-        [
-            Plan(
-                code=f"{employer.code}-{suffix}",
-                name=f"{plan_name} - IP-{rate // 1000}",
-                policy=policy_by_number[employer.policy_number],
-            )
-            for employer in GROUP_EMPLOYERS
-            for suffix, plan_name, rate in employer.plans
-        ],
-    )
+    plans = [  # in the plans file with their benefit items (one row per item)
+        Plan(
+            code=f"{employer.code}-{suffix}",
+            name=f"{plan_name} - IP-{rate // 1000}",
+            policy=policy_by_number[employer.policy_number],
+        )
+        for employer in GROUP_EMPLOYERS
+        for suffix, plan_name, rate in employer.plans
+    ]
     plan_by_code = {plan.code: plan for plan in plans}
     rate_by_code = {f"{e.code}-{suffix}": rate for e in GROUP_EMPLOYERS for suffix, _name, rate in e.plans}
     items = []
     for plan in plans:
         for order, item in enumerate(benefit_schedule(rate_by_code[plan.code])):
             items.append(BenefitItem(plan=plan, sort_order=order, **item))
-    _bulk(BenefitItem, items)
+    files.add(BenefitItem, items)
     counts.update(policyholders=len(holders), group_policies=len(policies), plans=len(plans), benefit_items=len(items))
 
     # Group members: the personas first, then `members` invented principals with families.
@@ -881,6 +989,9 @@ def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date 
                 child_gender = rng.choice((F, M))
                 child_family = father_family if region.family else None
                 child_name = people.name(region, child_gender, family=child_family, birth_order=order + 1)
+                earliest = child_born + datetime.timedelta(days=400)
+                if end and child_born > end:
+                    continue  # born after the parent's cover ended: never covered (the import refuses it)
                 dependents.append(
                     Member(
                         policy=policy,
@@ -895,18 +1006,17 @@ def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date 
                         status=status,
                     )
                 )
-                earliest = child_born + datetime.timedelta(days=400)
         principals.append(principal)
         families.append((principal, dependents))
         invented.append((principal, employer))
 
-    _bulk(Member, principals)  # primary keys come back (PostgreSQL and SQLite both return them)
+    files.add(Member, principals)
     dependents = []
     for principal, family_members in families:
         for dependent in family_members:
             dependent.principal = principal
             dependents.append(dependent)
-    _bulk(Member, dependents)
+    files.add(Member, dependents)
     counts.update(group_principals=len(principals), group_dependents=len(dependents))
 
     # Individual life policies: Jane's, Hendra's, then a tenth as many as principals.
@@ -1045,12 +1155,10 @@ def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date 
             beneficiaries=beneficiaries,
             payment_status=payment_status,
         )
-    _bulk(Policy, ind_policies)
-    for row in ind_details + ind_insured + ind_beneficiaries:
-        row.policy_id = row.policy.pk
-    _bulk(IndividualPolicy, ind_details)
-    _bulk(Member, ind_insured)
-    _bulk(Beneficiary, ind_beneficiaries)
+    files.add(Policy, ind_policies)
+    files.add(IndividualPolicy, ind_details)
+    files.add(Member, ind_insured)
+    files.add(Beneficiary, ind_beneficiaries)
     counts.update(individual_policies=len(ind_policies), beneficiaries=len(ind_beneficiaries))
 
     # DPLK accounts: the personas', employees of the employers (same person as a group
@@ -1124,20 +1232,16 @@ def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date 
             employer, base = None, rng.choice((200_000, 250_000, 500_000, 750_000, 1_000_000, 1_500_000))
         dplk(dplk_numbers.take(), person=person, employer=employer, start=start, base=base, mix=rng.choice(FUND_MIXES))
 
-    _bulk(Policy, [row[0] for row in accounts])
-    for policy, member, _account, _base, _mix in accounts:
-        member.policy_id = policy.pk
-    _bulk(Member, [row[1] for row in accounts])
-    for _policy, member, account, _base, _mix in accounts:
-        account.member_id = member.pk
-    _bulk(DplkAccount, [row[2] for row in accounts])
+    files.add(Policy, [row[0] for row in accounts])
+    files.add(Member, [row[1] for row in accounts])
+    files.add(DplkAccount, [row[2] for row in accounts])
 
     balances, contributions = [], []
     last_month_end = D(today.year, today.month, 1) - datetime.timedelta(days=1)
     for _policy, member, account, base, mix in accounts:
         grown = dict.fromkeys(mix, 0.0)
         for paid_on in months_between(member.start_date, last_month_end):
-            if account.employer_id:
+            if account.employer is not None:
                 employer_part = int(round(base * EMPLOYER_RATE, -2))
                 employee_part = int(round(base * EMPLOYEE_RATE, -2))
             else:
@@ -1158,7 +1262,7 @@ def build_demo_policies(*, members: int = DEFAULT_MEMBERS, today: datetime.date 
             balances.append(
                 DplkFundBalance(account=account, fund_code=code, fund_name=FUNDS[code][0], balance=int(grown[code]))
             )
-    _bulk(DplkFundBalance, balances)
-    _bulk(DplkContribution, contributions)
+    files.add(DplkFundBalance, balances)
+    files.add(DplkContribution, contributions)
     counts.update(dplk_accounts=len(accounts), dplk_fund_balances=len(balances), dplk_contributions=len(contributions))
-    return counts
+    return files.files(), counts

@@ -1,14 +1,17 @@
 """Demo partner directory: 1,600 providers across 65 Indonesian cities, from Sabang to Merauke.
 
 Deterministic (a seeded random generator), idempotent (rows keyed on their code; a second
-run adds nothing), fast (bulk inserts). Coordinates are real city centres with each
+run adds nothing), written as the insurer's provider file and loaded through the provider
+import. Coordinates are real city centres with each
 provider placed within a few km of it. Real hospital-chain names appear as hospitals, as
 they would in an insurer's network list; none of them is the insurer.
 
-    from satuklik.providers.demo import build_demo_providers
+    from satuklik.demo.providers import build_demo_providers
     build_demo_providers()      # also called by `manage.py seed_demo`
 """
 
+import csv
+import io
 import math
 import random
 
@@ -16,7 +19,7 @@ from django.db import transaction
 
 from satuklik.policies.models import Plan
 from satuklik.providers.models import Provider, ProviderType
-from satuklik.providers.services import providers_changed
+from satuklik.providers.services import providers_import
 
 DEMO_CODE_PREFIX = "DEMO-"
 TOTAL = 1600
@@ -281,28 +284,36 @@ def demo_providers():
     return rows
 
 
-@transaction.atomic
-def build_demo_providers():
-    """Create the demo directory (missing rows only) and put cashless providers in network
-    for the plans that exist now: the well-known hospitals for every plan, 4 in 5 of the
-    others, so the demo shows both answers on provider pages. Returns the number of
-    providers created."""
-    rows = demo_providers()
-    existing = set(Provider.objects.filter(code__startswith=DEMO_CODE_PREFIX).values_list("code", flat=True))
-    missing = [row for row in rows if row.code not in existing]
-    Provider.objects.bulk_create(missing, batch_size=500)
-    plan_ids = list(Plan.objects.order_by("id").values_list("id", flat=True))
-    if plan_ids:
-        demo = Provider.objects.filter(code__startswith=DEMO_CODE_PREFIX, cashless=True).values_list("id", "code")
-        signature = {f"{DEMO_CODE_PREFIX}{index:05d}" for index in range(1, len(SIGNATURE) + 1)}
-        through = Provider.network_plans.through
-        links = [
-            through(provider_id=provider_id, plan_id=plan_id)
-            for provider_id, code in demo
-            for plan_id in plan_ids
-            # The well-known hospitals are in every network; of the others, 4 in 5.
-            if code in signature or (provider_id * 7 + plan_id * 13) % 5 != 0
+def demo_directory_file(plans: list[tuple[int, str]]) -> bytes:
+    """The demo directory as the insurer's provider file (docs/providers.md), with the networks
+    of `plans` ((id, code) pairs): every cashless provider's network, the well-known
+    hospitals in every plan's, 4 in 5 of the others in each, so the demo shows both answers."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["provider_code", "name", "type", "address", "city", "province", "postal_code", "latitude",
+                     "longitude", "phone", "opening_hours", "emergency_24h", "services", "cashless", "network_plans"])  # fmt: skip
+    for index, provider in enumerate(demo_providers(), start=1):
+        network = [
+            code
+            for plan_id, code in plans
+            if provider.cashless and (index <= len(SIGNATURE) or (index * 7 + plan_id * 13) % 5 != 0)
         ]
-        through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
-    providers_changed()
-    return len(missing)
+        writer.writerow(
+            [provider.code, provider.name, provider.provider_type, provider.address, provider.city, provider.province,
+             provider.postal_code, provider.latitude, provider.longitude, provider.phone, provider.opening_hours,
+             "Y" if provider.emergency_24h else "N", "; ".join(provider.services),
+             "Y" if provider.cashless else "N", "; ".join(network)]
+        )  # fmt: skip
+    return out.getvalue().encode()
+
+
+def build_demo_providers():
+    """Import the demo directory through the provider import, with the networks of the plans
+    that exist now; returns the number of providers created. Running it again creates
+    nothing and adds the plans created since to the networks."""
+    plans = list(Plan.objects.order_by("id").values_list("id", "code"))
+    with transaction.atomic():
+        report = providers_import(file=demo_directory_file(plans), file_name="demo_providers.csv")
+    if not report.ok:
+        raise ValueError("the demo directory does not import:\n" + report.format_text())
+    return report.created

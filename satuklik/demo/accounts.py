@@ -1,14 +1,27 @@
-"""Demo accounts: the pre-registered personas of satuklik.policies.demo.PERSONAS and a
-TOTP device (the published demo secret) for every demo staff user. Called by seed_demo;
-idempotent."""
+"""Demo accounts: the pre-registered personas of satuklik.demo.policies.PERSONAS, the
+back-office staff (STAFF) and a TOTP device (the published demo secret) for each of
+them. Called by seed_demo; idempotent."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from satuklik.accounts import otp
 from satuklik.accounts.models import LoginName, PolicyLink, User
+from satuklik.core import roles
+from satuklik.demo.policies import PERSONAS
 from satuklik.policies.models import Member
+
+# Back-office staff of the demo (docs/demo.md). Passwords are public: demo mode only.
+STAFF = [
+    # username, password, full name, role, superuser
+    ("admin", "Admin-Pass-2026!", "Admin Satuklik", roles.ADMINISTRATOR, True),
+    ("klaim", "Klaim-Pass-2026!", "Rina Klaim", roles.CLAIMS_OFFICER, False),
+    ("layanan", "Layanan-Pass-2026!", "Budi Layanan", roles.CUSTOMER_SERVICE, False),
+    ("konten", "Konten-Pass-2026!", "Sari Konten", roles.CONTENT_EDITOR, False),
+]
 
 
 def _persona_account(persona, now) -> tuple[User, bool]:
@@ -34,8 +47,6 @@ def _persona_account(persona, now) -> tuple[User, bool]:
 
 
 def build_demo_accounts(stdout=None):
-    from satuklik.policies.demo import PERSONAS
-
     now = timezone.now()
     created_users = linked = 0
     with transaction.atomic():
@@ -65,7 +76,6 @@ def build_demo_accounts(stdout=None):
 def _demo_staff_devices() -> int:
     """Demo staff (seed_demo.STAFF) get the published TOTP secret so the admin can be tried."""
     from satuklik.accounts.management.commands.staff_totp_setup import demo_device_for
-    from satuklik.core.management.commands.seed_demo import STAFF, staff_setup
 
     staff_setup()  # idempotent; seed_demo runs it after the builders too
     count = 0
@@ -75,3 +85,28 @@ def _demo_staff_devices() -> int:
             demo_device_for(user)
             count += 1
     return count
+
+
+def staff_setup() -> list[str]:
+    """Create the demo staff users that are missing; return the usernames created."""
+    User = get_user_model()
+    created = []
+    for username, password, full_name, role, superuser in STAFF:
+        if User.objects.filter(username__iexact=username).exists():
+            continue
+        first, _, last = full_name.partition(" ")
+        user = User(
+            username=username,
+            email=f"{username}@satuklik.example",
+            first_name=first,
+            last_name=last,
+            is_staff=True,
+            is_superuser=superuser,
+        )
+        if hasattr(user, "full_name"):
+            user.full_name = full_name
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+        created.append(username)
+    return created

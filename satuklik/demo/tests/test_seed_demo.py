@@ -3,7 +3,6 @@ realistic members, staff users, and nothing changed by a second run."""
 
 import datetime
 import hashlib
-import importlib.util
 
 import pytest
 from django.apps import apps
@@ -13,8 +12,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from satuklik.core import roles
-from satuklik.core.management.commands.seed_demo import STAFF
-from satuklik.policies import demo
+from satuklik.demo import policies as demo
+from satuklik.demo.accounts import STAFF
 from satuklik.policies.models import (
     Beneficiary,
     BenefitItem,
@@ -158,7 +157,6 @@ def test_personas_data_set_and_staff(seeded):
     assert {role for *_rest, role, _su in STAFF} == set(roles.ROLE_PERMISSIONS)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("satuklik.accounts.demo") is None, reason="no accounts builder yet")
 def test_registered_personas_can_log_in_and_the_others_can_register(seeded):
     User = get_user_model()
     for persona in demo.PERSONAS:
@@ -220,3 +218,16 @@ def test_refuses_outside_demo_mode(settings):
         call_command("seed_demo", members=1, verbosity=0)
     assert not Member.objects.exists()
     assert not BenefitItem.objects.exists()
+
+
+def test_the_insurers_demo_data_is_the_import_files_an_operator_could_load(seeded):
+    # The seed wrote exactly these files' rows: importing them again changes nothing.
+    from satuklik.policies.importing.kinds import KINDS
+    from satuklik.policies.importing.services import core_files_import
+
+    files, _counts = demo.demo_import_files(members=MEMBERS)
+    reports = core_files_import(files=files)
+
+    assert [report.kind for report in reports] == list(KINDS)
+    assert [(r.file_name, r.ok, r.created, r.updated) for r in reports] == [(r.file_name, True, 0, 0) for r in reports]
+    assert Member.objects.count() == next(r.rows for r in reports if r.kind == "members")
