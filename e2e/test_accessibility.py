@@ -17,7 +17,7 @@ from satuklik.accounts.tests.factories import PolicyLinkFactory, StaffUserFactor
 from satuklik.claims.models import Claim
 from satuklik.claims.tests.factories import ClaimDocumentFactory, ClaimFactory
 from satuklik.core.roles import CLAIMS_OFFICER, roles_setup
-from satuklik.policies.demo import build_demo_policies
+from satuklik.demo.policies import build_demo_policies
 from satuklik.policies.models import Member
 from satuklik.providers.models import Provider
 
