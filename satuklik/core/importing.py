@@ -817,7 +817,7 @@ class Upsert:
                 ", ".join(f"t.{column(name)}" for name in self.compared),
                 ", ".join(f"excluded.{column(name)}" for name in self.compared),
             )
-            on_conflict = f"DO UPDATE SET {assignments} WHERE {differs}"
+            on_conflict = f"DO UPDATE SET {assignments} WHERE {differs}"  # nosec B608 - model identifiers only
         else:
             on_conflict = "DO NOTHING"
         # Identifiers come from model metadata, never from the file; values go through COPY.
