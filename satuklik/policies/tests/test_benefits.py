@@ -9,7 +9,8 @@ import itertools
 import pytest
 
 from satuklik.claims.models import Claim, ClaimItem
-from satuklik.policies.benefits import add_months, benefit_usage_for_member, policy_year_bounds
+from satuklik.core.dates import add_months
+from satuklik.policies.benefits import benefit_usage_for_member, policy_year_bounds
 from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod, Member, Plan, Policy
 
 D = datetime.date
@@ -189,10 +190,12 @@ def test_glasses_once_every_two_years():
         count_limit=1,
         count_period_months=24,
     )
-    make_claim(member, glasses, on=D(2024, 3, 10), approved=950_000)
-
     fresh = usage_of(member, D(2024, 3, 9), "OPT-FRAME")
     assert (fresh.count_used, fresh.count_remaining, fresh.next_eligible_date) == (0, 1, None)
+
+    make_claim(member, glasses, on=D(2024, 3, 10), approved=950_000)
+    # Adjudication's window too: a pair bought the day before an already-paid one is not due.
+    assert usage_of(member, D(2024, 3, 9), "OPT-FRAME").count_remaining == 0
 
     used = usage_of(member, D(2025, 6, 1), "OPT-FRAME")
     # A new policy year (2025) but the pair of 10 March 2024 still counts until 10 March 2026.
