@@ -54,7 +54,7 @@ from satuklik.policies.benefits import (
     uses_by_member,
     yearly_limit_of,
 )
-from satuklik.policies.cover import cover_in_force_on
+from satuklik.policies.cover import cover_in_force, cover_in_force_on
 from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod
 
 
@@ -160,22 +160,6 @@ class Proposal:
 def is_room(item: BenefitItem) -> bool:
     """An inpatient per-day item is a room (room and board, ICU): over its rate is a higher room class."""
     return item.benefit_type == BenefitType.INPATIENT and item.limit_period == LimitPeriod.PER_DAY
-
-
-def coverage_active(*, member, policy, on_date: datetime.date) -> bool:
-    """The participant was covered on that day, under a policy in force that day (the one rule)."""
-    return _covered(
-        member_status=member.status,
-        member_start=member.start_date,
-        member_end=member.end_date,
-        policy_status=policy.status,
-        policy_start=policy.start_date,
-        policy_end=policy.end_date,
-        on_date=on_date,
-    )
-
-
-_covered = cover_in_force_on
 
 
 class _Step:
@@ -463,7 +447,7 @@ def adjudicate_claims(claims) -> dict[int, Proposal]:
             plan_id=plan_id,
             plan_benefit_types=plan_types.get(plan_id, set()),
             policy_start=p_start,
-            covered=_covered(
+            covered=cover_in_force_on(
                 member_status=status,
                 member_start=start,
                 member_end=end,
@@ -503,7 +487,7 @@ def estimate_lines(
         plan_id=member.plan_id,
         plan_benefit_types={item.benefit_type for item in plan_items.values()},
         policy_start=member.policy.start_date,
-        covered=coverage_active(member=member, policy=member.policy, on_date=treatment_date),
+        covered=cover_in_force(member, treatment_date),
         uses=uses.get(member.pk, {}),
         claim_id=exclude_claim_id,
         ceiling=ceiling_of(plan_items.values(), benefit_type),
