@@ -111,8 +111,17 @@ def test_yearly_limit_minus_approved_amounts_of_counted_claims():
     assert usage.used_amount == 620_000
     assert usage.yearly_limit == 5_000_000
     assert usage.remaining_amount == 4_380_000
-    assert usage.item.copay_percent == 20
     assert usage.available
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", Claim.Status.values)
+def test_a_claim_counts_as_used_once_decided_and_not_rejected(status):
+    member = make_member()
+    item = make_item(member.plan, "OP", limit_amount=1_000_000, limit_period=LimitPeriod.PER_YEAR)
+    make_claim(member, item, on=D(2025, 2, 3), approved=400_000, status=status)
+    counted = status in ("APPROVED", "PARTLY", "APPEALED", "PAID")
+    assert usage_of(member, D(2025, 3, 1), "OP").used_amount == (400_000 if counted else 0)
 
 
 @pytest.mark.django_db
@@ -241,12 +250,11 @@ def test_count_limit_without_a_period_counts_per_policy_year():
 def test_waiting_period_starts_with_the_participants_own_coverage():
     # The participant joined the policy on 1 March 2025; maternity waits 365 days.
     member = make_member(policy_start=D(2025, 1, 1), member_start=D(2025, 3, 1))
-    maternity = make_item(member.plan, "MAT", BenefitType.MATERNITY, limit_amount=10_000_000, waiting_period_days=365)
+    make_item(member.plan, "MAT", BenefitType.MATERNITY, limit_amount=10_000_000, waiting_period_days=365)
     waiting = usage_of(member, D(2025, 6, 1), "MAT")
     assert waiting.waiting_until == D(2026, 3, 1)
     assert waiting.in_waiting_period and not waiting.available
     assert usage_of(member, D(2026, 3, 1), "MAT").waiting_until is None
-    assert maternity.waiting_period_days == 365
 
 
 @pytest.mark.django_db
