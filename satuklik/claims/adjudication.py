@@ -52,6 +52,7 @@ from satuklik.policies.benefits import (
     item_balance,
     reach_days,
     uses_by_member,
+    waiting_until,
     yearly_limit_of,
 )
 from satuklik.policies.cover import cover_in_force, cover_in_force_on
@@ -239,12 +240,11 @@ def adjudicate_lines(
             items.append(ItemProposal(line.key, item, claimed, line.quantity, step.payable, step.reductions))
             continue
         # 2. waiting period
-        if item.waiting_period_days:
-            waiting_until = member_start + datetime.timedelta(days=item.waiting_period_days)
-            if treatment_date < waiting_until:
-                reduce(Reason.WAITING_PERIOD, 0, until=waiting_until.isoformat(), days=item.waiting_period_days)
-                items.append(ItemProposal(line.key, item, claimed, line.quantity, step.payable, step.reductions))
-                continue
+        waiting = waiting_until(item, member_start=member_start, on_date=treatment_date)
+        if waiting:
+            reduce(Reason.WAITING_PERIOD, 0, until=waiting.isoformat(), days=item.waiting_period_days)
+            items.append(ItemProposal(line.key, item, claimed, line.quantity, step.payable, step.reductions))
+            continue
         if item.pk not in balances:
             balances[item.pk] = item_balance(
                 item, uses=uses.get(item.pk, []), on_date=treatment_date, policy_start=policy_start

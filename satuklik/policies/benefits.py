@@ -123,6 +123,14 @@ def item_balance(
     )
 
 
+def waiting_until(item: BenefitItem, *, member_start: datetime.date, on_date: datetime.date) -> datetime.date | None:
+    """The day the item can first be used, while on_date is still in its waiting period (else None)."""
+    if not item.waiting_period_days:
+        return None
+    starts = member_start + datetime.timedelta(days=item.waiting_period_days)
+    return starts if on_date < starts else None
+
+
 @dataclass(frozen=True)
 class CeilingBalance:
     """A benefit type's plan-wide annual ceiling in one policy year."""
@@ -200,20 +208,11 @@ def uses_by_member(
     return result
 
 
-@dataclass(frozen=True)
-class BenefitUsage:
-    """One benefit item of a participant's plan, as it stands on one day."""
+@dataclass
+class BenefitUsage(ItemBalance):
+    """One benefit item of a participant's plan, as it stands on one day: its balance and waiting period."""
 
     item: BenefitItem
-    policy_year_start: datetime.date
-    policy_year_end: datetime.date
-    used_amount: int
-    yearly_limit: int | None
-    remaining_amount: int | None
-    count_used: int
-    count_remaining: int | None
-    count_window_start: datetime.date | None
-    next_eligible_date: datetime.date | None
     waiting_until: datetime.date | None
 
     @property
@@ -260,25 +259,6 @@ def benefit_usage_for_member(*, member, on_date: datetime.date, benefit_type: st
             )
             balance.used_amount, balance.remaining_amount = ceiling.used_amount, ceiling.remaining_amount
 
-        waiting_until = None
-        if item.waiting_period_days:
-            starts = member.start_date + datetime.timedelta(days=item.waiting_period_days)
-            if on_date < starts:
-                waiting_until = starts
-
-        result.append(
-            BenefitUsage(
-                item=item,
-                policy_year_start=balance.policy_year_start,
-                policy_year_end=balance.policy_year_end,
-                used_amount=balance.used_amount,
-                yearly_limit=balance.yearly_limit,
-                remaining_amount=balance.remaining_amount,
-                count_used=balance.count_used,
-                count_remaining=balance.count_remaining,
-                count_window_start=balance.count_window_start,
-                next_eligible_date=balance.next_eligible_date,
-                waiting_until=waiting_until,
-            )
-        )
+        waiting = waiting_until(item, member_start=member.start_date, on_date=on_date)
+        result.append(BenefitUsage(**vars(balance), item=item, waiting_until=waiting))
     return result
