@@ -28,9 +28,9 @@ The rules, in the order they apply to each claim item (docs/claims-adjudication.
 
 "Used" counts the approved amounts of the participant's other claims in
 ``USAGE_STATUSES`` treated in the same policy year (the claim itself never counts, so an
-appealed claim is adjudicated afresh). The policy-year and count-window arithmetic is
-satuklik.policies.benefits' own; a test checks that the figures agree with
-``benefit_usage_for_member``.
+appealed claim is adjudicated afresh). The balances of steps 3, 7 and 8 are
+satuklik.policies.benefits' ``item_balance`` and ``ceiling_balance``, the functions the
+benefits page calls; a test checks that the page, the estimate and adjudication agree.
 
 The rules are pure functions of plain data (``adjudicate_lines``); ``adjudicate_claims``
 loads what they need for any number of claims in a fixed number of bulk queries.
@@ -44,8 +44,18 @@ from django.utils.translation import gettext as _
 
 from satuklik.core.money import format_rupiah
 from satuklik.core.queries import sql_in_chunks
-from satuklik.policies.benefits import add_months, ceiling_balance, ceiling_of, policy_year_bounds, yearly_limit_of
-from satuklik.policies.cover import cover_in_force_on
+from satuklik.policies.benefits import (
+    ItemBalance,
+    Use,
+    ceiling_balance,
+    ceiling_of,
+    item_balance,
+    reach_days,
+    uses_by_member,
+    waiting_until,
+    yearly_limit_of,
+)
+from satuklik.policies.cover import cover_in_force, cover_in_force_on
 from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod
 
 
@@ -86,16 +96,6 @@ class Line:
     benefit_item: BenefitItem
     amount_claimed: int
     quantity: int = 1
-
-
-@dataclass(frozen=True)
-class Use:
-    """An earlier use of a benefit item by the participant (another decided claim's line)."""
-
-    benefit_item_id: int
-    treated_on: datetime.date
-    amount_approved: int
-    quantity: int
 
 
 @dataclass(frozen=True)
@@ -163,22 +163,6 @@ def is_room(item: BenefitItem) -> bool:
     return item.benefit_type == BenefitType.INPATIENT and item.limit_period == LimitPeriod.PER_DAY
 
 
-def coverage_active(*, member, policy, on_date: datetime.date) -> bool:
-    """The participant was covered on that day, under a policy in force that day (the one rule)."""
-    return _covered(
-        member_status=member.status,
-        member_start=member.start_date,
-        member_end=member.end_date,
-        policy_status=policy.status,
-        policy_start=policy.start_date,
-        policy_end=policy.end_date,
-        on_date=on_date,
-    )
-
-
-_covered = cover_in_force_on
-
-
 class _Step:
     """The payable amount of one line as the rules reduce it, with each reduction."""
 
@@ -191,43 +175,6 @@ class _Step:
         if new_payable < self.payable:
             self.reductions.append(Reduction(code, self.payable - new_payable, detail))
             self.payable = new_payable
-
-
-@dataclass
-class Balance:
-    """What is left of one benefit item for a claim treated on one day."""
-
-    used_amount: int
-    remaining_amount: int | None  # None: no yearly limit
-    count_used: int
-    count_remaining: int | None  # None: no count limit
-
-
-def running_balance(
-    item: BenefitItem, *, uses: list[Use], treatment_date: datetime.date, policy_start: datetime.date
-) -> Balance:
-    """The running balance of the benefits page, for the policy year of the treatment date.
-
-    Amount: approved amounts of uses treated in that policy year. Count: quantities of uses
-    less than ``count_period_months`` before or after the treatment date (a pair of glasses
-    bought on 10 March 2025 blocks until 10 March 2027, and blocks a claim for a pair bought
-    earlier than that but after 10 March 2023), else in that policy year.
-    """
-    year_start, year_end = policy_year_bounds(anchor=policy_start, on_date=treatment_date)
-    used = sum(use.amount_approved for use in uses if year_start <= use.treated_on <= year_end)
-    yearly = yearly_limit_of(item)
-    remaining = max(0, yearly - used) if yearly is not None else None
-    count_used = 0
-    count_remaining = None
-    if item.count_limit:
-        if item.count_period_months:
-            after = add_months(treatment_date, -item.count_period_months)
-            before = add_months(treatment_date, item.count_period_months)
-            count_used = sum(use.quantity for use in uses if after < use.treated_on < before)
-        else:
-            count_used = sum(use.quantity for use in uses if year_start <= use.treated_on <= year_end)
-        count_remaining = max(0, item.count_limit - count_used)
-    return Balance(used, remaining, count_used, count_remaining)
 
 
 def adjudicate_lines(
@@ -271,14 +218,12 @@ def adjudicate_lines(
 
     ceiling_left = ceiling_used = None
     if ceiling is not None:
-        year_start, year_end = policy_year_bounds(anchor=policy_start, on_date=treatment_date)
-        used_by_item = {
-            item_id: sum(use.amount_approved for use in item_uses if year_start <= use.treated_on <= year_end)
-            for item_id, item_uses in uses.items()
-        }
-        standing = ceiling_balance(ceiling=ceiling, used_by_item=used_by_item, types_by_item=types_by_item or {})
+        standing = ceiling_balance(
+            ceiling, uses=uses, types_by_item=types_by_item or {}, on_date=treatment_date, policy_start=policy_start
+        )
         ceiling_left, ceiling_used = standing.remaining_amount, standing.used_amount
-    balances: dict[int, Balance] = {}
+    # What is left of each item for this claim, taken line by line.
+    balances: dict[int, ItemBalance] = {}
     case_left: dict[int, int] = {}  # per-case limit left for this claim, per benefit item
     deductible_left: dict[int, int] = {}  # deductible still to bear in this claim, per item
     items = []
@@ -295,15 +240,14 @@ def adjudicate_lines(
             items.append(ItemProposal(line.key, item, claimed, line.quantity, step.payable, step.reductions))
             continue
         # 2. waiting period
-        if item.waiting_period_days:
-            waiting_until = member_start + datetime.timedelta(days=item.waiting_period_days)
-            if treatment_date < waiting_until:
-                reduce(Reason.WAITING_PERIOD, 0, until=waiting_until.isoformat(), days=item.waiting_period_days)
-                items.append(ItemProposal(line.key, item, claimed, line.quantity, step.payable, step.reductions))
-                continue
+        waiting = waiting_until(item, member_start=member_start, on_date=treatment_date)
+        if waiting:
+            reduce(Reason.WAITING_PERIOD, 0, until=waiting.isoformat(), days=item.waiting_period_days)
+            items.append(ItemProposal(line.key, item, claimed, line.quantity, step.payable, step.reductions))
+            continue
         if item.pk not in balances:
-            balances[item.pk] = running_balance(
-                item, uses=uses.get(item.pk, []), treatment_date=treatment_date, policy_start=policy_start
+            balances[item.pk] = item_balance(
+                item, uses=uses.get(item.pk, []), on_date=treatment_date, policy_start=policy_start
             )
         balance = balances[item.pk]
         # 3. count limit
@@ -425,39 +369,6 @@ def describe_reduction(reduction: Reduction | dict) -> str:
 # --- loading in bulk -----------------------------------------------------------------------
 
 
-def _uses_by_member(members_dates: dict[int, list[datetime.date]], exclude_claim_ids: set[int], *, reach_days=366):
-    """{member_id: {benefit_item_id: [Use]}}: the members' decided claims within `reach_days`
-    of the dates (a policy year or the longest count window either side)."""
-    from satuklik.claims.models import USAGE_STATUSES, ClaimItem
-
-    if not members_dates:
-        return {}
-    all_dates = [day for days in members_dates.values() for day in days]
-    earliest = min(all_dates) - datetime.timedelta(days=reach_days)
-    latest = max(all_dates) + datetime.timedelta(days=reach_days)
-    result: dict[int, dict[int, list[Use]]] = defaultdict(lambda: defaultdict(list))
-    for member_ids in sql_in_chunks(members_dates):
-        rows = ClaimItem.objects.filter(
-            claim__member_id__in=member_ids,
-            claim__status__in=USAGE_STATUSES,
-            claim__treatment_date__gte=earliest,
-            claim__treatment_date__lte=latest,
-        ).values_list(
-            "claim__member_id", "claim_id", "benefit_item_id", "claim__treatment_date", "amount_approved", "quantity"
-        )
-        for member_id, claim_id, item_id, treated_on, approved, quantity in rows.iterator(chunk_size=5000):
-            if claim_id in exclude_claim_ids:
-                continue
-            result[member_id][item_id].append(Use(item_id, treated_on, approved or 0, quantity))
-    return result
-
-
-def _reach_days(items) -> int:
-    """How far from a treatment date earlier uses can matter: the policy year, or the longest count window."""
-    months = max([item.count_period_months or 0 for item in items] + [12])
-    return months * 31 + 1
-
-
 def _benefit_items(plan_ids, extra_item_ids=()) -> dict[int, BenefitItem]:
     """The plans' benefit items (and any other claimed ones) by id, each loaded once."""
     items: dict[int, BenefitItem] = {}
@@ -518,7 +429,7 @@ def adjudicate_claims(claims) -> dict[int, Proposal]:
     members_dates: dict[int, list[datetime.date]] = defaultdict(list)
     for row in rows.values():
         members_dates[row[3]].append(row[2])
-    uses = _uses_by_member(members_dates, set(rows), reach_days=_reach_days(benefit_items.values()))
+    uses = uses_by_member(members_dates, set(rows), reach=reach_days(benefit_items.values()))
     result = {}
     for pk in ids:
         row = rows.get(pk)
@@ -536,7 +447,7 @@ def adjudicate_claims(claims) -> dict[int, Proposal]:
             plan_id=plan_id,
             plan_benefit_types=plan_types.get(plan_id, set()),
             policy_start=p_start,
-            covered=_covered(
+            covered=cover_in_force_on(
                 member_status=status,
                 member_start=start,
                 member_end=end,
@@ -563,10 +474,10 @@ def estimate_lines(
 ) -> Proposal:
     """The same rules for lines not saved yet (the member's review step before "Submit Claim")."""
     plan_items = _benefit_items([member.plan_id]) if member.plan_id else {}
-    uses = _uses_by_member(
+    uses = uses_by_member(
         {member.pk: [treatment_date]},
         {exclude_claim_id} if exclude_claim_id else set(),
-        reach_days=_reach_days(plan_items.values()),
+        reach=reach_days(plan_items.values()),
     )
     return adjudicate_lines(
         lines=lines,
@@ -576,7 +487,7 @@ def estimate_lines(
         plan_id=member.plan_id,
         plan_benefit_types={item.benefit_type for item in plan_items.values()},
         policy_start=member.policy.start_date,
-        covered=coverage_active(member=member, policy=member.policy, on_date=treatment_date),
+        covered=cover_in_force(member, treatment_date),
         uses=uses.get(member.pk, {}),
         claim_id=exclude_claim_id,
         ceiling=ceiling_of(plan_items.values(), benefit_type),

@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from satuklik.claims import working_days
 from satuklik.claims.adjudication import describe_reduction
 from satuklik.claims.models import Claim
 from satuklik.claims.review import APPEAL_WINDOW_DAYS
@@ -209,9 +210,9 @@ def _render(claim: Claim, language: str) -> bytes:
                 _(
                     "If you disagree, you may appeal this decision once, within %(days)s days of the decision date, "
                     "from the claim's page in the app, saying why. Another claims officer reviews the appeal and "
-                    "decides within 20 working days."
+                    "decides within %(working_days)s working days."
                 )
-                % {"days": APPEAL_WINDOW_DAYS}
+                % {"days": APPEAL_WINDOW_DAYS, "working_days": working_days.APPEAL_WORKING_DAYS}
             )
         )
     story += [

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuklik.claims.adjudication import Proposal, adjudicate_claim
+from satuklik.claims.locking import claim_lock, claim_refresh
 from satuklik.claims.models import Claim, ClaimItem, DocumentRequest, ReasonCode
 from satuklik.claims.workflow import claim_transition
 from satuklik.claims.working_days import APPEAL_WORKING_DAYS, add_working_days
@@ -82,33 +83,20 @@ def member_may_act(*, user, claim: Claim) -> bool:
     return claim.member_id in linked or (claim.member.principal_id is not None and claim.member.principal_id in linked)
 
 
-def _locked(claim: Claim) -> Claim:
-    """The claim row, locked for this transaction, with what the checks read."""
-    fresh = Claim.objects.select_for_update(of=("self",)).select_related("member").get(pk=claim.pk)
-    return fresh
-
-
-def _refresh(target: Claim, source: Claim) -> Claim:
-    """Copy the saved state into the caller's instance, so it sees what changed."""
-    for model_field in Claim._meta.concrete_fields:
-        setattr(target, model_field.attname, getattr(source, model_field.attname))
-    return target
-
-
 # --- review ---------------------------------------------------------------------------------
 
 
 def claim_start_review(*, claim: Claim, officer) -> Claim:
     """The officer takes the claim (submitted, or appealed) and gets the proposal."""
     with transaction.atomic():
-        locked = _locked(claim)
+        locked = claim_lock(claim, "member")
         _check_officer(officer=officer, claim=locked)
         note = _("Review started by %(officer)s.") % {"officer": officer.get_username()}
         claim_transition(claim=locked, to_status=S.IN_REVIEW, actor=officer, note=note)
         locked.assigned_officer = officer
         locked.save(update_fields=["assigned_officer", "updated_at"])
         claim_propose(claim=locked)
-    return _refresh(claim, locked)
+    return claim_refresh(claim, locked)
 
 
 def claim_propose(*, claim: Claim, actor=None) -> Proposal:
@@ -143,13 +131,13 @@ def claim_request_documents(*, claim: Claim, officer, message: str) -> DocumentR
     if not message:
         raise ReviewError(_("Write which documents are needed."), field_name="message")
     with transaction.atomic():
-        locked = _locked(claim)
+        locked = claim_lock(claim, "member")
         _check_officer(officer=officer, claim=locked)
         claim_transition(claim=locked, to_status=S.DOCUMENTS_REQUESTED, actor=officer, note=message)
         request = DocumentRequest.objects.create(
             claim=locked, message=message, requested_by=officer, requested_at=timezone.now()
         )
-    _refresh(claim, locked)
+    claim_refresh(claim, locked)
     return request
 
 
@@ -204,7 +192,7 @@ def claim_decide(
     adjustments = adjustments or {}
     note = (note or "").strip()
     with transaction.atomic():
-        locked = _locked(claim)
+        locked = claim_lock(claim, "member")
         _check_officer(officer=officer, claim=locked)
         if locked.status != S.IN_REVIEW:
             # The transition would refuse too; say it before touching the items.
@@ -294,7 +282,7 @@ def claim_decide(
             claim_transition(
                 claim=locked, to_status=S.PAID, actor=officer, note=_("Nothing more to pay after the appeal.")
             )
-    return _refresh(claim, locked)
+    return claim_refresh(claim, locked)
 
 
 def claim_mark_paid(
@@ -307,7 +295,7 @@ def claim_mark_paid(
     if len(reference) > 64:
         raise ReviewError(_("The transfer reference is too long (64 characters at most)."), field_name="reference")
     with transaction.atomic():
-        locked = _locked(claim)
+        locked = claim_lock(claim, "member")
         _check_officer(officer=officer, claim=locked)
         if locked.status not in PAYABLE:
             claim_transition(claim=locked, to_status=S.PAID, actor=officer)  # refused: IllegalTransition
@@ -330,7 +318,7 @@ def claim_mark_paid(
         locked.paid_at = paid_at
         locked.payment_reference = reference
         locked.save(update_fields=["amount_paid", "paid_at", "payment_reference", "updated_at"])
-    return _refresh(claim, locked)
+    return claim_refresh(claim, locked)
 
 
 def appeal_deadline(claim: Claim) -> datetime.datetime | None:
@@ -356,7 +344,7 @@ def claim_appeal(*, claim: Claim, user, reason: str) -> Claim:
     if not reason:
         raise ReviewError(_("Tell us why you disagree with the decision."), field_name="reason")
     with transaction.atomic():
-        locked = _locked(claim)
+        locked = claim_lock(claim, "member")
         if not member_may_act(user=user, claim=locked):
             raise PermissionDenied(_("This is not your claim."))
         if locked.appeal_count >= 1:
@@ -387,7 +375,7 @@ def claim_appeal(*, claim: Claim, user, reason: str) -> Claim:
             ]
         )
         claim_transition(claim=locked, to_status=S.APPEALED, actor=user, note=reason)
-    return _refresh(claim, locked)
+    return claim_refresh(claim, locked)
 
 
 # --- the bank transfer file -----------------------------------------------------------------

@@ -4,12 +4,15 @@ A member sees the claims of every participant linked to their account and of tho
 participants' dependents (a parent claims for a child); anything else is a 404.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.utils import timezone
 
 from satuklik.accounts.models import PolicyLink
 from satuklik.accounts.selectors import selected_member
+from satuklik.claims import working_days
 from satuklik.claims.models import (
     BankAccountUsed,
     Claim,
@@ -19,6 +22,7 @@ from satuklik.claims.models import (
     DocumentRequest,
     DocumentRequirement,
 )
+from satuklik.claims.workflow import AWAITING_DECISION
 from satuklik.policies.models import BenefitItem, LimitPeriod, Member, PolicyType
 
 S = Claim.Status
@@ -197,6 +201,19 @@ def estimate_for(*, claim):
     )
 
 
-def days_left_to_submit(claim, *, window=60) -> int:
-    last = claim.discharge_date or claim.treatment_date
-    return window - (timezone.localdate() - last).days
+@dataclass(frozen=True)
+class DecisionDue:
+    """When the member can expect the decision, and the rule's number of working days."""
+
+    date: datetime.date
+    days: int  # working days from the (complete) submission or the appeal
+    on_appeal: bool
+
+
+def decision_due(claim) -> DecisionDue | None:
+    """The decision's due date while the claim awaits one (workflow.AWAITING_DECISION), else None."""
+    if claim.decision_due_date is None or claim.status not in AWAITING_DECISION:
+        return None
+    if claim.appeal_count:
+        return DecisionDue(claim.decision_due_date, working_days.APPEAL_WORKING_DAYS, True)
+    return DecisionDue(claim.decision_due_date, working_days.DECISION_WORKING_DAYS, False)

@@ -27,6 +27,7 @@ from satuklik.accounts import otp
 from satuklik.accounts.models import OtpChannel, OtpPurpose
 from satuklik.claims import documents as docs
 from satuklik.claims.banks import BANK_NAMES, bank_name
+from satuklik.claims.locking import claim_lock, claim_refresh
 from satuklik.claims.models import (
     DOCUMENT_EXTENSIONS,
     BankAccountUsed,
@@ -215,7 +216,7 @@ def _draft_number() -> str:
 
 
 def _locked_draft(claim) -> Claim:
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    locked = claim_lock(claim)
     if locked.status != S.DRAFT:
         raise AlreadySubmitted(locked)
     return locked
@@ -444,14 +445,8 @@ def claim_details_update(
         for row in rows:
             row.claim = locked
         ClaimItem.objects.bulk_create(rows)
-    _copy(claim, locked)
+    claim_refresh(claim, locked)
     return claim
-
-
-def _copy(target, source):
-    for model_field in Claim._meta.concrete_fields:
-        setattr(target, model_field.attname, getattr(source, model_field.attname))
-    return target
 
 
 def claim_draft_delete(*, claim: Claim, user) -> None:
@@ -511,7 +506,7 @@ def claim_bank_set(*, claim: Claim, user, bank_code: str, account_number: str, h
         locked = _locked_draft(claim)
         locked.bank_code, locked.bank_account_number, locked.bank_account_holder = bank_code, number, holder
         locked.save(update_fields=["bank_code", "bank_account_number", "bank_account_holder", "updated_at"])
-    _copy(claim, locked)
+    claim_refresh(claim, locked)
     return bank_account_needs_code(user=user, bank_code=bank_code, account_number=number)
 
 
@@ -627,7 +622,7 @@ def claim_requested_documents_upload(*, claim: Claim, user, uploads: list, requi
         raise ClaimError(_("Choose at least one file."), code="file_required", field="file")
     checked = check_uploads(uploads)
     with stored_files_cleanup(files=len(checked)) as written:
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        locked = claim_lock(claim)
         if locked.status != S.DOCUMENTS_REQUESTED:
             raise ClaimError(_("No documents are requested for this claim."), code="no_request")
         requirement_row = _requirement_for(locked, requirement)
@@ -652,7 +647,7 @@ def claim_requested_documents_upload(*, claim: Claim, user, uploads: list, requi
         with translation.override(getattr(user, "preferred_language", None) or None):
             note = _("Documents uploaded: %(names)s") % {"names": names}
         claim_transition(claim=locked, to_status=S.SUBMITTED, actor=user, note=note[:1000])
-    return _copy(claim, locked)
+    return claim_refresh(claim, locked)
 
 
 # --- submission -----------------------------------------------------------------------------
@@ -777,7 +772,7 @@ def claim_submit(*, claim: Claim, user) -> Claim:
     likely duplicate, remember the bank account, and move it to SUBMITTED (which notifies the
     member). Raises SubmissionRefused with every problem, or AlreadySubmitted."""
     with transaction.atomic():
-        locked = Claim.objects.select_for_update().select_related("member__policy").get(pk=claim.pk)
+        locked = claim_lock(claim, "member__policy", lock_related=True)
         if locked.status != S.DRAFT:
             raise AlreadySubmitted(locked)
         problems = claim_submit_checks(claim=locked, user=user)
@@ -813,7 +808,7 @@ def claim_submit(*, claim: Claim, user) -> Claim:
         account.last_used_at = now
         account.save(update_fields=["holder_name", "last_used_at"])
         claim_transition(claim=locked, to_status=S.SUBMITTED, actor=user)
-    return _copy(claim, locked)
+    return claim_refresh(claim, locked)
 
 
 def claim_create_complete(

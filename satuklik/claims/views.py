@@ -18,13 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from satuklik.accounts import otp
 from satuklik.accounts.decorators import staff_capable
-from satuklik.claims import documents, forms, letters, selectors, services
+from satuklik.claims import documents, forms, letters, selectors, services, working_days
 from satuklik.claims.banks import bank_name
 from satuklik.claims.documents import ACCEPT, MAX_CLAIM_BYTES, MAX_FILE_BYTES
 from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
 from satuklik.claims.models import Claim
 from satuklik.claims.review import appeal_open
-from satuklik.claims.workflow import STATUS_EXPLANATIONS
+from satuklik.claims.workflow import STATUS_EXPLANATIONS, WITH_DECISION_LETTER
 
 S = Claim.Status
 PAGE_SIZE = 20
@@ -105,7 +105,14 @@ def next_step_url(claim) -> str:
 @require_GET
 def claim_list(request):
     page = Paginator(selectors.claim_list_for_member(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"claim": claim, "continue_url": next_step_url(claim) if claim.is_editable else ""} for claim in page]
+    rows = [
+        {
+            "claim": claim,
+            "continue_url": next_step_url(claim) if claim.is_editable else "",
+            "decision_due": selectors.decision_due(claim),
+        }
+        for claim in page
+    ]
     can_claim = bool(selectors.participants_for_claim(user=request.user))
     return render(request, "claims/list.html", {"page": page, "rows": rows, "can_claim": can_claim})
 
@@ -114,13 +121,7 @@ def _detail_context(request, claim, *, upload_form=None, appeal_form=None):
     checklist, other_documents = selectors.checklist_for(claim=claim)
     open_request = selectors.open_document_request(claim)
     can_appeal = appeal_open(claim)
-    decided = claim.decided_at is not None and claim.status in (
-        S.APPROVED,
-        S.PARTLY_APPROVED,
-        S.REJECTED,
-        S.PAID,
-        S.APPEALED,
-    )
+    decided = claim.decided_at is not None and claim.status in WITH_DECISION_LETTER
     return {
         "claim": claim,
         "items": list(claim.items.all()),
@@ -140,6 +141,9 @@ def _detail_context(request, claim, *, upload_form=None, appeal_form=None):
         "payee_warning": services.payee_warning(claim),
         "accept": ACCEPT,
         "status_explanation": STATUS_EXPLANATIONS.get(claim.status, ""),
+        "decision_due": selectors.decision_due(claim),
+        # Read at each request, so the page states the rule's own number.
+        "appeal_working_days": working_days.APPEAL_WORKING_DAYS,
     }
 
 
@@ -268,7 +272,12 @@ def claim_new(request):
     return render(
         request,
         "claims/new.html",
-        {"form": form, "steps": _steps("participant"), "participants": participants},
+        {
+            "form": form,
+            "steps": _steps("participant"),
+            "participants": participants,
+            "submission_window_days": services.SUBMISSION_WINDOW_DAYS,
+        },
     )
 
 

@@ -35,6 +35,13 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.PAID: frozenset({S.APPEALED}),
 }
 
+# An officer's decisions: what a review can end in other than asking for documents.
+DECISIONS = ALLOWED_TRANSITIONS[S.IN_REVIEW] - {S.DOCUMENTS_REQUESTED}
+# Sent (or appealed) and not decided yet: the claim pages show the decision's due date.
+AWAITING_DECISION = frozenset({S.SUBMITTED, S.IN_REVIEW, S.DOCUMENTS_REQUESTED, S.APPEALED})
+# A decision was made and its letter can be downloaded (an appealed claim keeps the first one's).
+WITH_DECISION_LETTER = DECISIONS | {S.PAID, S.APPEALED}
+
 # What the member reads about each status (timeline, e-mail).
 STATUS_EXPLANATIONS = {
     S.DRAFT: gettext_lazy("Not sent yet: you can continue and submit it."),

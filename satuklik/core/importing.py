@@ -370,15 +370,29 @@ def percent() -> Callable:
     return convert
 
 
-def money(*, allow_negative: bool = False) -> Callable:
-    """Integer rupiah from '1.250.000', 'Rp 1.250.000', '1,250,000' or a number cell."""
+def remembered(convert: Callable, *, most: int) -> Callable:
+    """`convert` keeping its answers for up to `most` distinct cell values: a file repeats
+    its dates, codes and amounts, and a lookup is cheaper than parsing again. Errors are
+    not kept (the line of each bad cell is reported)."""
     cache: dict = {}
 
-    def convert(value):
+    def convert_remembered(value):
         try:
             return cache[value]
         except (KeyError, TypeError):
             pass
+        result = convert(value)
+        if len(cache) < most:
+            cache[value] = result
+        return result
+
+    return convert_remembered
+
+
+def money(*, allow_negative: bool = False) -> Callable:
+    """Integer rupiah from '1.250.000', 'Rp 1.250.000', '1,250,000' or a number cell."""
+
+    def convert(value):
         try:
             amount = parse_rupiah(value)
         except ValueError:
@@ -387,22 +401,15 @@ def money(*, allow_negative: bool = False) -> Callable:
             raise ValueError(_("must not be negative"))
         if not -BIGINT_MAX <= amount <= BIGINT_MAX:
             raise ValueError(_("must be at most %(max)s") % {"max": BIGINT_MAX})
-        if len(cache) < 10_000:
-            cache[value] = amount
         return amount
 
-    return convert
+    return remembered(convert, most=10_000)
 
 
 def date() -> Callable:
     """dd/mm/yyyy (also d/m/yyyy and dd-mm-yyyy), ISO yyyy-mm-dd, or a date cell."""
-    cache: dict = {}
 
     def convert(value):
-        try:
-            return cache[value]
-        except (KeyError, TypeError):
-            pass
         if isinstance(value, datetime.datetime):
             return value.date()
         if isinstance(value, datetime.date):
@@ -421,11 +428,9 @@ def date() -> Callable:
             raise ValueError(
                 _("%(value)s is not a date (write dd/mm/yyyy, e.g. 01/12/1990)") % {"value": text_value}
             ) from None
-        if len(cache) < 50_000:
-            cache[value] = parsed
         return parsed
 
-    return convert
+    return remembered(convert, most=50_000)
 
 
 def boolean() -> Callable:
@@ -467,21 +472,14 @@ def choice(words: dict[str, str]) -> Callable:
     table = {_choice_key(word): code for word, code in words.items()}
     table.update({_choice_key(code): code for code in words.values()})
     accepted = ", ".join(sorted(set(words.values())))
-    cache: dict = {}
 
     def convert(value):
-        try:
-            return cache[value]
-        except (KeyError, TypeError):
-            pass
         code = table.get(_choice_key(value))
         if code is None:
             raise ValueError(_("%(value)s is not one of: %(accepted)s") % {"value": value, "accepted": accepted})
-        if len(cache) < 1_000:
-            cache[value] = code
         return code
 
-    return convert
+    return remembered(convert, most=1_000)
 
 
 _NO_DEFAULT = object()

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from satuklik.core.dates import add_months
+from satuklik.policies.benefits import policy_year_bounds
 from satuklik.policies.importing.services import FileToImport, core_files_import
 from satuklik.policies.models import (
     Beneficiary,
@@ -591,23 +593,6 @@ FUND_MIXES = [{"MM": 100}, {"MM": 50, "FI": 50}, {"FI": 60, "EQ": 40}, {"MM": 20
 # --- Small date helpers --------------------------------------------------------------
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-            31][month]  # fmt: skip
-    return D(year, month + 1, min(day.day, last))
-
-
-def policy_year_end(inception: datetime.date, today: datetime.date) -> datetime.date:
-    """The last day of the policy year (anniversaries on the inception day) that holds today."""
-    years = max(0, today.year - inception.year)
-    start = add_months(inception, 12 * years)
-    if start > today and years:
-        start = add_months(inception, 12 * (years - 1))
-    return add_months(start, 12) - datetime.timedelta(days=1)
-
-
 def age_on(born: datetime.date, day: datetime.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
@@ -843,7 +828,7 @@ def demo_import_files(*, members: int = DEFAULT_MEMBERS, today: datetime.date | 
                 policy_type=PolicyType.GROUP,
                 status=Policy.Status.ACTIVE,
                 start_date=employer.inception,
-                end_date=policy_year_end(employer.inception, today),
+                end_date=policy_year_bounds(anchor=employer.inception, on_date=today)[1],
                 holder=holder_by_name[employer.name],
             )
             for employer in GROUP_EMPLOYERS

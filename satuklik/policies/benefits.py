@@ -1,43 +1,38 @@
 """What a participant's plan covers and what is left of it: plain functions, no views.
 
-The rules (written down in docs/policies.md):
+The rules (written down in docs/policies.md), in one place for the benefits page, the
+member's estimate and adjudication (they all call item_balance and ceiling_balance):
 - The policy year runs from the policy's start date to the day before its next
   anniversary; yearly limits reset when a new policy year starts.
-- "Used" is the sum of approved amounts of the participant's claims in
-  ``claims.models.USAGE_STATUSES`` whose treatment date falls in the current policy
-  year, up to the day asked about.
+- The balance is asked for a day (today on the benefits page, the treatment date in the
+  estimate and adjudication). "Used" is the sum of approved amounts of the participant's
+  claims in ``claims.models.USAGE_STATUSES`` treated in the policy year that holds the day:
+  the whole year, so a claim treated before an earlier-decided one cannot pay past the limit.
 - A yearly limit is ``limit_amount`` when the limit period is per year, otherwise the
   item's ``annual_limit_amount`` (a yearly cap on top of a per-day/visit/case limit);
   remaining = yearly limit - used, never below zero. No yearly limit: no remaining.
-- A count limit (one pair of glasses every 24 months) counts the claimed quantity in a
-  rolling window of ``count_period_months`` ending on the day asked about (a use on
-  10 March 2025 frees up on 10 March 2027); without a period, the window is the policy
-  year. When the count is used up, the next eligible date is when the oldest use that
-  blocks leaves the window.
+- A count limit (one pair of glasses every 24 months) counts the claimed quantity of uses
+  less than ``count_period_months`` before or after the day (a use on 10 March 2025 blocks
+  until 10 March 2027, and blocks a pair bought after 10 March 2023); without a period, the
+  window is the policy year. When the count is used up, the next eligible date is when the
+  oldest use that blocks leaves the window.
 - A ceiling (limit period ``CEILING``, e.g. the plan's "Inpatient annual limit") is the most
   paid in a policy year for all the items of its benefit type together: its "used" is the sum
-  of those items' used amounts (ceiling_balance, the one function the benefits page, the
-  estimate and adjudication use). It is never claimed itself.
+  of those items' used amounts. It is never claimed itself.
 - A waiting period starts with the participant's own coverage start date: the benefit
   can be used from ``member.start_date + waiting_period_days``.
 
 benefit_usage_for_member() makes at most two queries whatever the number of items
-and claims: the plan's items, and the participant's claim items in the window.
+and claims: the plan's items, and the participant's claim items around the day.
 """
 
-import calendar
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
+from satuklik.core.dates import add_months
+from satuklik.core.queries import sql_in_chunks
 from satuklik.policies.models import BenefitItem, LimitPeriod
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier), clamped to the month's last day (31 Jan + 1 -> 28/29 Feb)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def policy_year_bounds(*, anchor: datetime.date, on_date: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -56,43 +51,84 @@ def policy_year_bounds(*, anchor: datetime.date, on_date: datetime.date) -> tupl
 
 
 @dataclass(frozen=True)
-class BenefitUsage:
-    """One benefit item of a participant's plan, as it stands on one day."""
+class Use:
+    """A decided use of a benefit item by the participant (a line of a claim in USAGE_STATUSES)."""
 
-    item: BenefitItem
-    policy_year_start: datetime.date
-    policy_year_end: datetime.date
-    used_amount: int
-    yearly_limit: int | None
-    remaining_amount: int | None
-    count_used: int
-    count_remaining: int | None
-    count_window_start: datetime.date | None
-    next_eligible_date: datetime.date | None
-    waiting_until: datetime.date | None
-
-    @property
-    def in_waiting_period(self) -> bool:
-        return self.waiting_until is not None
-
-    @property
-    def count_exhausted(self) -> bool:
-        return self.next_eligible_date is not None
-
-    @property
-    def exhausted(self) -> bool:
-        return self.remaining_amount == 0 and self.yearly_limit is not None
-
-    @property
-    def available(self) -> bool:
-        """Can the participant use this benefit on the day asked about?"""
-        return not (self.in_waiting_period or self.count_exhausted or self.exhausted)
+    benefit_item_id: int
+    treated_on: datetime.date
+    amount_approved: int
+    quantity: int
 
 
 def yearly_limit_of(item: BenefitItem) -> int | None:
     if item.limit_period in (LimitPeriod.PER_YEAR, LimitPeriod.CEILING) and item.limit_amount is not None:
         return item.limit_amount
     return item.annual_limit_amount
+
+
+@dataclass
+class ItemBalance:
+    """What is used and left of one benefit item for a use on one day.
+
+    Not frozen: adjudication takes from it line by line within one claim.
+    """
+
+    policy_year_start: datetime.date
+    policy_year_end: datetime.date
+    used_amount: int
+    yearly_limit: int | None
+    remaining_amount: int | None  # None: no yearly limit
+    count_used: int
+    count_remaining: int | None  # None: no count limit
+    count_window_start: datetime.date | None
+    next_eligible_date: datetime.date | None
+
+
+def _used_between(uses: list[Use], first: datetime.date, last: datetime.date) -> int:
+    return sum(use.amount_approved for use in uses if first <= use.treated_on <= last)
+
+
+def item_balance(
+    item: BenefitItem, *, uses: list[Use], on_date: datetime.date, policy_start: datetime.date
+) -> ItemBalance:
+    """The balance of one item on a day, from the participant's uses of it (see the module docstring)."""
+    year_start, year_end = policy_year_bounds(anchor=policy_start, on_date=on_date)
+    used = _used_between(uses, year_start, year_end)
+    yearly = yearly_limit_of(item)
+    remaining = max(0, yearly - used) if yearly is not None else None
+    count_used = 0
+    count_remaining = window_start = next_eligible = None
+    if item.count_limit:
+        if item.count_period_months:
+            after = add_months(on_date, -item.count_period_months)
+            before = add_months(on_date, item.count_period_months)
+            window_start = after + datetime.timedelta(days=1)
+        else:
+            after, before = year_start - datetime.timedelta(days=1), year_end + datetime.timedelta(days=1)
+            window_start = year_start
+        counted = sorted(
+            day for use in uses if after < use.treated_on < before for day in [use.treated_on] * use.quantity
+        )
+        count_used = len(counted)
+        count_remaining = max(0, item.count_limit - count_used)
+        if count_used >= item.count_limit:
+            # The (used - limit + 1)-th oldest use must leave the window first.
+            blocking = counted[count_used - item.count_limit]
+            if item.count_period_months:
+                next_eligible = add_months(blocking, item.count_period_months)
+            else:
+                next_eligible = year_end + datetime.timedelta(days=1)
+    return ItemBalance(
+        year_start, year_end, used, yearly, remaining, count_used, count_remaining, window_start, next_eligible
+    )
+
+
+def waiting_until(item: BenefitItem, *, member_start: datetime.date, on_date: datetime.date) -> datetime.date | None:
+    """The day the item can first be used, while on_date is still in its waiting period (else None)."""
+    if not item.waiting_period_days:
+        return None
+    starts = member_start + datetime.timedelta(days=item.waiting_period_days)
+    return starts if on_date < starts else None
 
 
 @dataclass(frozen=True)
@@ -117,28 +153,84 @@ def ceiling_of(items, benefit_type: str) -> BenefitItem | None:
 
 
 def ceiling_balance(
-    *, ceiling: BenefitItem, used_by_item: dict[int, int], types_by_item: dict[int, str]
+    ceiling: BenefitItem,
+    *,
+    uses: dict[int, list[Use]],
+    types_by_item: dict[int, str],
+    on_date: datetime.date,
+    policy_start: datetime.date,
 ) -> CeilingBalance:
-    """What is used and left of a ceiling: the policy year's used amounts of every item of its type.
+    """What is used and left of a ceiling on a day: the policy year's used amounts of every item of its type.
 
-    `used_by_item` holds the amounts used in the policy year per benefit item id (the caller
-    reads them: this module does not know claims), `types_by_item` each item's benefit type.
+    `uses` holds the participant's uses per benefit item id, `types_by_item` each item's benefit type.
     """
+    year_start, year_end = policy_year_bounds(anchor=policy_start, on_date=on_date)
     used = sum(
-        amount
-        for item_id, amount in used_by_item.items()
+        _used_between(item_uses, year_start, year_end)
+        for item_id, item_uses in uses.items()
         if item_id != ceiling.pk and types_by_item.get(item_id) == ceiling.benefit_type
     )
     return CeilingBalance(ceiling, used)
 
 
-def _count_window_start(item, *, on_date, year_start):
-    """The first day (exclusive) of the rolling count window, or the policy year (inclusive)."""
-    if not item.count_limit:
-        return None
-    if item.count_period_months:
-        return add_months(on_date, -item.count_period_months)
-    return year_start - datetime.timedelta(days=1)
+def reach_days(items) -> int:
+    """How far from a day earlier or later uses can matter: the policy year, or the longest count window."""
+    months = max([item.count_period_months or 0 for item in items] + [12])
+    return months * 31 + 1
+
+
+def uses_by_member(
+    members_dates: dict[int, list[datetime.date]], exclude_claim_ids=frozenset(), *, reach: int
+) -> dict[int, dict[int, list[Use]]]:
+    """{member_id: {benefit_item_id: [Use]}}: the members' decided claims within `reach` days of
+    the dates, without the excluded claims (a claim never counts against itself)."""
+    from satuklik.claims.models import USAGE_STATUSES, ClaimItem
+
+    if not members_dates:
+        return {}
+    all_dates = [day for days in members_dates.values() for day in days]
+    earliest = min(all_dates) - datetime.timedelta(days=reach)
+    latest = max(all_dates) + datetime.timedelta(days=reach)
+    result: dict[int, dict[int, list[Use]]] = defaultdict(lambda: defaultdict(list))
+    for member_ids in sql_in_chunks(members_dates):
+        rows = ClaimItem.objects.filter(
+            claim__member_id__in=member_ids,
+            claim__status__in=USAGE_STATUSES,
+            claim__treatment_date__gte=earliest,
+            claim__treatment_date__lte=latest,
+        ).values_list(
+            "claim__member_id", "claim_id", "benefit_item_id", "claim__treatment_date", "amount_approved", "quantity"
+        )
+        for member_id, claim_id, item_id, treated_on, approved, quantity in rows.iterator(chunk_size=5000):
+            if claim_id in exclude_claim_ids:
+                continue
+            result[member_id][item_id].append(Use(item_id, treated_on, approved or 0, quantity))
+    return result
+
+
+@dataclass
+class BenefitUsage(ItemBalance):
+    """One benefit item of a participant's plan, as it stands on one day: its balance and waiting period."""
+
+    item: BenefitItem
+    waiting_until: datetime.date | None
+
+    @property
+    def in_waiting_period(self) -> bool:
+        return self.waiting_until is not None
+
+    @property
+    def count_exhausted(self) -> bool:
+        return self.next_eligible_date is not None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.remaining_amount == 0 and self.yearly_limit is not None
+
+    @property
+    def available(self) -> bool:
+        """Can the participant use this benefit on the day asked about?"""
+        return not (self.in_waiting_period or self.count_exhausted or self.exhausted)
 
 
 def benefit_usage_for_member(*, member, on_date: datetime.date, benefit_type: str | None = None) -> list[BenefitUsage]:
@@ -146,8 +238,6 @@ def benefit_usage_for_member(*, member, on_date: datetime.date, benefit_type: st
 
     `member` should come with its policy loaded (select_related("policy")).
     """
-    from satuklik.claims.models import USAGE_STATUSES, ClaimItem
-
     if member.plan_id is None:
         return []
     items = BenefitItem.objects.filter(plan_id=member.plan_id)
@@ -157,69 +247,18 @@ def benefit_usage_for_member(*, member, on_date: datetime.date, benefit_type: st
     if not items:
         return []
 
-    year_start, year_end = policy_year_bounds(anchor=member.policy.start_date, on_date=on_date)
-    windows = {item.pk: _count_window_start(item, on_date=on_date, year_start=year_start) for item in items}
-    earliest = min([year_start] + [start + datetime.timedelta(days=1) for start in windows.values() if start])
-
-    rows = ClaimItem.objects.filter(
-        claim__member=member,
-        claim__status__in=USAGE_STATUSES,
-        claim__treatment_date__gte=earliest,
-        claim__treatment_date__lte=on_date,
-        benefit_item_id__in=[item.pk for item in items],
-    ).values_list("benefit_item_id", "claim__treatment_date", "amount_approved", "quantity")
-
-    used = dict.fromkeys(windows, 0)
-    uses = {pk: [] for pk in windows}
-    for item_id, treated_on, approved, quantity in rows:
-        if treated_on >= year_start:
-            used[item_id] += approved or 0
-        window_start = windows[item_id]
-        if window_start is not None and treated_on > window_start:
-            uses[item_id].extend([treated_on] * quantity)
-
+    policy_start = member.policy.start_date
+    uses = uses_by_member({member.pk: [on_date]}, reach=reach_days(items)).get(member.pk, {})
     types_by_item = {item.pk: item.benefit_type for item in items}
-    for item in items:
-        if item.is_ceiling:
-            used[item.pk] = ceiling_balance(ceiling=item, used_by_item=used, types_by_item=types_by_item).used_amount
-
     result = []
     for item in items:
-        yearly = yearly_limit_of(item)
-        remaining = max(0, yearly - used[item.pk]) if yearly is not None else None
-
-        count_used = len(uses[item.pk])
-        count_remaining = next_eligible = None
-        if item.count_limit:
-            count_remaining = max(0, item.count_limit - count_used)
-            if count_used >= item.count_limit:
-                # The (used - limit + 1)-th oldest use must leave the window first.
-                blocking = sorted(uses[item.pk])[count_used - item.count_limit]
-                if item.count_period_months:
-                    next_eligible = add_months(blocking, item.count_period_months)
-                else:
-                    next_eligible = year_end + datetime.timedelta(days=1)
-
-        waiting_until = None
-        if item.waiting_period_days:
-            starts = member.start_date + datetime.timedelta(days=item.waiting_period_days)
-            if on_date < starts:
-                waiting_until = starts
-
-        window_start = windows[item.pk]
-        result.append(
-            BenefitUsage(
-                item=item,
-                policy_year_start=year_start,
-                policy_year_end=year_end,
-                used_amount=used[item.pk],
-                yearly_limit=yearly,
-                remaining_amount=remaining,
-                count_used=count_used,
-                count_remaining=count_remaining,
-                count_window_start=(window_start + datetime.timedelta(days=1)) if window_start else None,
-                next_eligible_date=next_eligible,
-                waiting_until=waiting_until,
+        balance = item_balance(item, uses=uses.get(item.pk, []), on_date=on_date, policy_start=policy_start)
+        if item.is_ceiling:
+            ceiling = ceiling_balance(
+                item, uses=uses, types_by_item=types_by_item, on_date=on_date, policy_start=policy_start
             )
-        )
+            balance.used_amount, balance.remaining_amount = ceiling.used_amount, ceiling.remaining_amount
+
+        waiting = waiting_until(item, member_start=member.start_date, on_date=on_date)
+        result.append(BenefitUsage(**vars(balance), item=item, waiting_until=waiting))
     return result

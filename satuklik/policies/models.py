@@ -149,6 +149,11 @@ class BenefitItem(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="benefit_item_unique_code_per_plan"),
             models.CheckConstraint(condition=models.Q(copay_percent__lte=100), name="benefit_item_copay_max_100"),
+            # The importer says so line by line; the database refuses it from any other path.
+            models.CheckConstraint(
+                condition=models.Q(count_period_months__isnull=True) | models.Q(count_limit__isnull=False),
+                name="benefit_item_count_period_needs_limit",
+            ),
         ]
 
     def __str__(self):
@@ -215,6 +220,13 @@ class Member(TimeStampedModel):
                 | (~models.Q(relation="PRINCIPAL") & models.Q(principal__isnull=False)),
                 name="member_dependent_has_principal",
             ),
+            # As the importer checks (its messages name the line): coverage cannot end before it
+            # starts, and a dependent is never their own principal.
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="member_end_after_start",
+            ),
+            models.CheckConstraint(condition=~models.Q(principal=models.F("pk")), name="member_not_own_principal"),
         ]
         indexes = [models.Index(fields=["participant_number"], name="member_participant_idx")]
 
@@ -275,6 +287,7 @@ class Beneficiary(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["policy", "full_name"], name="beneficiary_unique_name_per_policy"),
             models.CheckConstraint(condition=models.Q(share_percent__lte=100), name="beneficiary_share_max_100"),
+            models.CheckConstraint(condition=models.Q(share_percent__gte=1), name="beneficiary_share_min_1"),
         ]
 
     def __str__(self):
@@ -332,7 +345,10 @@ class DplkContribution(TimeStampedModel):
         verbose_name = _("DPLK contribution")
         verbose_name_plural = _("DPLK contributions")
         constraints = [
-            models.UniqueConstraint(fields=["account", "reference"], name="dplk_contribution_unique_reference")
+            models.UniqueConstraint(fields=["account", "reference"], name="dplk_contribution_unique_reference"),
+            models.CheckConstraint(
+                condition=~models.Q(employer_amount=0, employee_amount=0), name="dplk_contribution_has_an_amount"
+            ),
         ]
         indexes = [models.Index(fields=["account", "paid_on"], name="dplk_contrib_account_date_idx")]
 

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from satuklik.accounts.models import PolicyLink
-from satuklik.policies.benefits import add_months
+from satuklik.core.dates import add_months
 from satuklik.policies.models import (
     BenefitItem,
     DplkAccount,

@@ -205,6 +205,7 @@ def individual(request, member_id):
             "details": details,
             "policy": details.policy,
             "standing": standing,
+            "grace_period_days": selectors.GRACE_PERIOD_DAYS,
             "insured": selectors.policy_insured(policy=details.policy),
             "beneficiaries": list(details.policy.beneficiaries.all()),
         },

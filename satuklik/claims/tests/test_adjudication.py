@@ -14,12 +14,11 @@ from satuklik.claims.adjudication import (
     Line,
     Reason,
     Reduction,
-    Use,
     adjudicate_lines,
     describe_reduction,
     is_room,
-    running_balance,
 )
+from satuklik.policies.benefits import Use, item_balance
 from satuklik.policies.models import BenefitItem, BenefitType, LimitPeriod
 
 D = datetime.date
@@ -329,10 +328,10 @@ def test_no_limits_pays_what_was_charged():
     assert line.reason_code is None
 
 
-def test_running_balance_window_edges():
+def test_item_balance_window_edges():
     glasses = item(count_limit=1, count_period_months=24, limit_amount=1_000_000, limit_period=LimitPeriod.PER_YEAR)
     uses = [Use(glasses.pk, D(2025, 3, 10), 600_000, 1)]
-    balance = running_balance(glasses, uses=uses, treatment_date=D(2025, 8, 1), policy_start=D(2025, 1, 1))
+    balance = item_balance(glasses, uses=uses, on_date=D(2025, 8, 1), policy_start=D(2025, 1, 1))
     assert (balance.used_amount, balance.remaining_amount, balance.count_used, balance.count_remaining) == (
         600_000,
         400_000,
@@ -340,7 +339,7 @@ def test_running_balance_window_edges():
         0,
     )
     # 10 March 2023 < use < 10 March 2027: on 10 March 2027 the 2025 pair no longer counts.
-    balance = running_balance(glasses, uses=uses, treatment_date=D(2027, 3, 10), policy_start=D(2025, 1, 1))
+    balance = item_balance(glasses, uses=uses, on_date=D(2027, 3, 10), policy_start=D(2025, 1, 1))
     assert (balance.used_amount, balance.count_used) == (0, 0)
 
 

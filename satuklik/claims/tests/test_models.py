@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from satuklik.claims.models import USAGE_STATUSES, Claim, ClaimItem
+from satuklik.claims.models import Claim, ClaimItem
 from satuklik.policies.models import BenefitItem, Member, Plan, Policy
 
 
@@ -24,11 +24,6 @@ def member_and_item(db):
     )
     item = BenefitItem.objects.create(plan=plan, benefit_type="INPATIENT", code="IP", name="Room")
     return member, item
-
-
-def test_usage_statuses_are_the_decided_ones():
-    assert set(USAGE_STATUSES) == {"APPROVED", "PARTLY", "APPEALED", "PAID"}
-    assert {"DRAFT", "SUBMITTED", "IN_REVIEW", "DOCS_REQ", "REJECTED"} <= set(Claim.Status.values)
 
 
 def test_discharge_cannot_come_before_admission(member_and_item):

@@ -124,9 +124,8 @@ def test_dplk_contributions_query_count_does_not_grow(db, now, count, django_ass
         DplkContributionFactory(account=account, paid_on=D(2024, 1, 1) + datetime.timedelta(days=i))
     api = bearer(user)
     api.get("/api/v1/policies")  # the token's first use records last_used_at
-    # The API request overhead (the session middleware's read and save: 4, the token with
-    # its user: 1), plus: the member, the account and its fund balances (2), the count,
-    # the page, the years, the totals.
+    # The API request overhead (the token with its user; no session), plus 7: the member,
+    # the account and its fund balances (2), the count, the page, the years, the totals.
     with django_assert_num_queries(API_REQUEST_OVERHEAD + 7):
         response = api.get(f"/api/v1/policies/members/{account.member.pk}/dplk/contributions")
     assert response.json()["count"] == count

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from satuklik.cards.selectors import card_verify
-from satuklik.claims.adjudication import coverage_active
+from satuklik.claims.adjudication import Reason, estimate_lines
 from satuklik.policies.cover import cover_in_force
 from satuklik.policies.models import Member, Policy
 from satuklik.policies.tests.factories import MemberFactory
@@ -31,7 +31,8 @@ def _all_agree(member, day):
     answers = {
         cover_in_force(member, day),
         member.is_covered_on(day),
-        coverage_active(member=member, policy=member.policy, on_date=day),
+        estimate_lines(member=member, benefit_type="OUTPATIENT", treatment_date=day, lines=[]).claim_reason
+        != Reason.NOT_ACTIVE,
     }
     assert len(answers) == 1, answers
     return answers.pop()

@@ -17,6 +17,7 @@ from satuklik.accounts.models import PolicyLink
 from satuklik.accounts.tests.factories import PolicyLinkFactory, UserFactory
 from satuklik.claims.models import Claim, ClaimItem
 from satuklik.core.testing import session_queries
+from satuklik.policies import selectors
 from satuklik.policies.models import BenefitItem, Member
 from satuklik.policies.tests.factories import (
     BeneficiaryFactory,
@@ -352,6 +353,15 @@ def test_individual_page(jane, world):
     assert "16/07/2025" in page
     assert "JUNIOR RAILEY" in page  # the beneficiary
     assert "JANE RAILEY" in page  # the insured
+
+
+def test_the_grace_period_the_page_states_is_the_rules_own(jane, world, monkeypatch):
+    url = reverse("policies:individual", args=[world.individual.pk])
+    assert "during the 45-day grace period. Please pay before 16/07/2025" in text(jane.get(url))
+    # Due 1 June 2025, today 15 June: with 20 days of grace, it ends on 21 June.
+    monkeypatch.setattr(selectors, "GRACE_PERIOD_DAYS", 20)
+    page = text(jane.get(url, HTTP_ACCEPT_LANGUAGE="id"))
+    assert "selama masa tenggang 20 hari. Silakan bayar sebelum 21/06/2025" in page
 
 
 def test_individual_page_is_only_for_individual_memberships(jane, world):
