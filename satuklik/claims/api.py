@@ -257,6 +257,8 @@ class AppealIn(Schema):
 
 # Every claims endpoint needs a session or a token (401); bad input is 422.
 ERRORS = errors(401, 422)
+# ... and one with a body also answers 400 when the body is not JSON (or multipart) at all.
+BODY_ERRORS = {**ERRORS, **errors(400)}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -611,7 +613,7 @@ def claim_detail(request, claim_id: int):
 
 @router.put(
     "/{int:claim_id}",
-    response={200: ClaimOut, **ERRORS, **errors(404, 409)},
+    response={200: ClaimOut, **BODY_ERRORS, **errors(404, 409)},
     summary="Set a draft's care details and items",
 )
 def claim_update(request, claim_id: int, payload: DetailsIn):
@@ -622,7 +624,7 @@ def claim_update(request, claim_id: int, payload: DetailsIn):
 
 @router.put(
     "/{int:claim_id}/bank-account",
-    response={200: ClaimOut, **ERRORS, **errors(404, 409)},
+    response={200: ClaimOut, **BODY_ERRORS, **errors(404, 409)},
     summary="Set a draft's bank account (a new one must be confirmed with /bank-accounts/verify before submitting)",
 )
 def claim_bank(request, claim_id: int, payload: BankIn):
@@ -662,7 +664,7 @@ def claim_estimate(request, claim_id: int):
 
 @router.post(
     "/{int:claim_id}/documents",
-    response={201: list[DocumentOut], **ERRORS, **errors(404, 409)},
+    response={201: list[DocumentOut], **BODY_ERRORS, **errors(404, 409)},
     summary="Upload documents to a draft (multipart: files, requirement code)",
 )
 def claim_documents(request, claim_id: int, files: File[list[UploadedFile]], requirement: Form[str] = ""):
@@ -710,7 +712,7 @@ def claim_submit(request, claim_id: int):
 
 @router.post(
     "/{int:claim_id}/requested-documents",
-    response={200: ClaimOut, **ERRORS, **errors(404, 409)},
+    response={200: ClaimOut, **BODY_ERRORS, **errors(404, 409)},
     summary="Upload the documents an officer asked for (multipart); the claim goes back to review",
 )
 def claim_requested_documents(request, claim_id: int, files: File[list[UploadedFile]], requirement: Form[str] = ""):
@@ -723,7 +725,7 @@ def claim_requested_documents(request, claim_id: int, files: File[list[UploadedF
 
 @router.post(
     "/{int:claim_id}/appeal",
-    response={200: ClaimOut, **ERRORS, **errors(403, 404)},
+    response={200: ClaimOut, **BODY_ERRORS, **errors(403, 404)},
     summary="Appeal a rejection or a partial approval (once)",
 )
 def claim_appeal(request, claim_id: int, payload: AppealIn):

@@ -45,6 +45,8 @@ Text = Annotated[str, AfterValidator(_no_control_characters)]
 ERRORS = errors(401, 403, 422)
 # ... and for one claim: 404 unknown claim; 409 illegal_transition (its status does not allow it).
 CLAIM_ERRORS = {**ERRORS, **errors(404, 409)}
+# ... and one with a body also answers 400 when the body is not JSON (or multipart) at all.
+BODY_ERRORS = {**CLAIM_ERRORS, **errors(400)}
 
 
 class QueueIn(Schema):
@@ -364,7 +366,7 @@ def propose(request, claim_id: int):
 
 @router.post(
     "/{int:claim_id}/request-documents",
-    response={200: OfficerClaimOut, **CLAIM_ERRORS},
+    response={200: OfficerClaimOut, **BODY_ERRORS},
     summary="Ask the member for documents",
 )
 def request_documents(request, claim_id: int, payload: RequestDocumentsIn):
@@ -376,7 +378,7 @@ def request_documents(request, claim_id: int, payload: RequestDocumentsIn):
 
 @router.post(
     "/{int:claim_id}/decide",
-    response={200: OfficerClaimOut, **CLAIM_ERRORS},
+    response={200: OfficerClaimOut, **BODY_ERRORS},
     summary="Approve (fully or partly) or reject",
 )
 def decide(request, claim_id: int, payload: DecideIn):
@@ -398,7 +400,7 @@ def decide(request, claim_id: int, payload: DecideIn):
 
 
 @router.post(
-    "/{int:claim_id}/mark-paid", response={200: OfficerClaimOut, **CLAIM_ERRORS}, summary="Record the bank transfer"
+    "/{int:claim_id}/mark-paid", response={200: OfficerClaimOut, **BODY_ERRORS}, summary="Record the bank transfer"
 )
 def mark_paid(request, claim_id: int, payload: MarkPaidIn):
     _require(request, PAY)
@@ -407,7 +409,9 @@ def mark_paid(request, claim_id: int, payload: MarkPaidIn):
     return _detail(request, claim_id)
 
 
-@router.post("/payments", response={200: PaymentsOut, **ERRORS}, summary="Mark paid from the bank's CSV file")
+@router.post(
+    "/payments", response={200: PaymentsOut, **ERRORS, **errors(400)}, summary="Mark paid from the bank's CSV file"
+)
 def payments(request, file: File[UploadedFile]):
     _require(request, PAY)
     if file.size > review.MAX_PAYMENT_FILE_BYTES:
