@@ -17,6 +17,7 @@ from satuklik.accounts import otp, selectors, services
 from satuklik.accounts.auth import member_auth
 from satuklik.accounts.models import AuthFlow, OtpChallenge, SecurityEvent
 from satuklik.accounts.security import security_event_record
+from satuklik.core.api_errors import ApiError, errors
 
 router = Router(tags=["auth"])
 
@@ -34,13 +35,6 @@ Secret = Annotated[str, Field(max_length=4096), AfterValidator(_no_control_chara
 
 
 # --- schemas ------------------------------------------------------------------------
-
-
-class AuthErrorOut(Schema):
-    code: str = Field(description="Stable machine-readable reason, e.g. data_mismatch, otp_expired, login_locked")
-    message: str = Field(description="Translated text to show the member")
-    retry_after: int | None = Field(None, description="Seconds to wait before trying again, when known")
-    errors: list[str] = Field(default_factory=list, description="Every reason (password rules)")
 
 
 class OtpOut(Schema):
@@ -165,19 +159,6 @@ class ResetStartIn(Schema):
 # --- helpers ------------------------------------------------------------------------
 
 
-def _error(exc):
-    status = getattr(exc, "status", 400)
-    if isinstance(exc, otp.OtpResendTooSoon | otp.OtpSendLimit):
-        status = 429
-    body = {
-        "code": exc.code,
-        "message": str(exc.message),
-        "retry_after": exc.retry_after,
-        "errors": [str(error) for error in getattr(exc, "errors", [])],
-    }
-    return Status(status, body)
-
-
 def _otp_out(challenge: OtpChallenge, request) -> dict:
     context = otp.otp_screen_context(challenge=challenge, verify_url="", next_url="", request=request)
     return {
@@ -216,7 +197,9 @@ def _token_out(user, request, device_name="", second_factor=False) -> dict:
     }
 
 
-ERRORS = {400: AuthErrorOut, 429: AuthErrorOut}
+# 400 a refused step (codes, flows, passwords); 422 malformed input; 429 too many attempts or codes.
+ERRORS = errors(400, 422, 429)
+SIGNED_IN = errors(401)
 
 
 # --- registration -------------------------------------------------------------------
@@ -234,10 +217,7 @@ def register_start(request, payload: RegisterStartIn):
     date_of_birth, contact. DPLK: participant_number, date_of_birth, contact. Any mismatch gets
     the same neutral error (data_mismatch) and nothing is sent."""
     data = services.RegistrationInput(**payload.model_dump())
-    try:
-        flow, flow_key = services.registration_start(data=data, request=request)
-    except services.AccountsError as exc:
-        return _error(exc)
+    flow, flow_key = services.registration_start(data=data, request=request)
     return Status(200, _flow_out(flow, flow_key, request))
 
 
@@ -246,37 +226,20 @@ def register_eula(request, payload: EulaIn):
     """Group members (and anyone with a single contact on file) get their code at once (step otp);
     otherwise the next step is channel."""
     if not payload.accept or payload.eula_version != settings.EULA_VERSION:
-        return Status(
-            400,
-            {
-                "code": "eula_not_accepted",
-                "message": _("Please accept the current agreement to continue."),
-                "retry_after": None,
-                "errors": [],
-            },
-        )
-    try:
-        flow = services.registration_accept_eula(flow_key=payload.flow_key, request=request)
-    except (services.AccountsError, otp.OtpError) as exc:
-        return _error(exc)
+        raise ApiError(400, "eula_not_accepted", _("Please accept the current agreement to continue."), field="accept")
+    flow = services.registration_accept_eula(flow_key=payload.flow_key, request=request)
     return Status(200, _flow_out(flow, payload.flow_key, request))
 
 
 @router.post("/register/send-code", response={200: FlowOut, **ERRORS}, summary="Registration 3: send the code")
 def register_send_code(request, payload: ChannelIn):
-    try:
-        flow = services.registration_send_code(flow_key=payload.flow_key, channel=payload.channel, request=request)
-    except (services.AccountsError, otp.OtpError) as exc:
-        return _error(exc)
+    flow = services.registration_send_code(flow_key=payload.flow_key, channel=payload.channel, request=request)
     return Status(200, _flow_out(flow, payload.flow_key, request))
 
 
 @router.post("/register/verify", response={200: RegisterVerifyOut, **ERRORS}, summary="Registration 4: check the code")
 def register_verify(request, payload: CodeIn):
-    try:
-        result = services.registration_verify(flow_key=payload.flow_key, code=payload.code, request=request)
-    except (services.AccountsError, otp.OtpError) as exc:
-        return _error(exc)
+    result = services.registration_verify(flow_key=payload.flow_key, code=payload.code, request=request)
     return Status(
         200,
         {
@@ -292,12 +255,9 @@ def register_verify(request, payload: CodeIn):
     "/register/password", response={200: TokenOut, **ERRORS}, summary="Registration 5: set the password, get a token"
 )
 def register_password(request, payload: PasswordIn):
-    try:
-        user = services.registration_set_password(
-            flow_key=payload.flow_key, password1=payload.password1, password2=payload.password2, request=request
-        )
-    except services.AccountsError as exc:
-        return _error(exc)
+    user = services.registration_set_password(
+        flow_key=payload.flow_key, password1=payload.password1, password2=payload.password2, request=request
+    )
     return Status(200, _token_out(user, request, payload.device_name))
 
 
@@ -306,20 +266,14 @@ def register_password(request, payload: PasswordIn):
 
 @router.post("/otp/resend", response={200: OtpOut, **ERRORS}, summary="Send a new code (or by the other channel)")
 def otp_resend(request, payload: ResendIn):
-    try:
-        challenge = otp.otp_get_for_flow(challenge_id=payload.challenge_id, flow_key=payload.flow_key)
-        challenge = otp.otp_resend(challenge=challenge, channel=payload.channel, request=request)
-    except otp.OtpError as exc:
-        return _error(exc)
+    challenge = otp.otp_get_for_flow(challenge_id=payload.challenge_id, flow_key=payload.flow_key)
+    challenge = otp.otp_resend(challenge=challenge, channel=payload.channel, request=request)
     return Status(200, _otp_out(challenge, request))
 
 
 @router.post("/otp/status", response={200: OtpOut, **ERRORS}, summary="Where the code went and whether it arrived")
 def otp_status(request, payload: OtpRefIn):
-    try:
-        challenge = otp.otp_get_for_flow(challenge_id=payload.challenge_id, flow_key=payload.flow_key)
-    except otp.OtpError as exc:
-        return _error(exc)
+    challenge = otp.otp_get_for_flow(challenge_id=payload.challenge_id, flow_key=payload.flow_key)
     return Status(200, _otp_out(challenge, request))
 
 
@@ -329,51 +283,41 @@ def otp_status(request, payload: OtpRefIn):
 @router.post("/password-reset/start", response={200: FlowOut, **ERRORS}, summary="Forgot password 1: send a code")
 def password_reset_start(request, payload: ResetStartIn):
     """The same answer for every username, registered or not."""
-    try:
-        flow, flow_key = services.password_reset_start(username=payload.username, request=request)
-    except otp.OtpError as exc:
-        return _error(exc)
+    flow, flow_key = services.password_reset_start(username=payload.username, request=request)
     return Status(200, _flow_out(flow, flow_key, request))
 
 
 @router.post("/password-reset/verify", response={200: FlowOut, **ERRORS}, summary="Forgot password 2: check the code")
 def password_reset_verify(request, payload: CodeIn):
-    try:
-        flow = services.password_reset_verify(flow_key=payload.flow_key, code=payload.code, request=request)
-    except (services.AccountsError, otp.OtpError) as exc:
-        return _error(exc)
+    flow = services.password_reset_verify(flow_key=payload.flow_key, code=payload.code, request=request)
     return Status(200, _flow_out(flow, payload.flow_key, request))
 
 
 @router.post("/password-reset/complete", response={204: None, **ERRORS}, summary="Forgot password 3: the new password")
 def password_reset_complete(request, payload: PasswordIn):
     """Every session and token of the account ends; log in again."""
-    try:
-        services.password_reset_complete(
-            flow_key=payload.flow_key, password1=payload.password1, password2=payload.password2, request=request
-        )
-    except services.AccountsError as exc:
-        return _error(exc)
+    services.password_reset_complete(
+        flow_key=payload.flow_key, password1=payload.password1, password2=payload.password2, request=request
+    )
     return Status(204, None)
 
 
 # --- login, tokens, me --------------------------------------------------------------
 
 
-@router.post("/login", response={200: TokenOut, 401: AuthErrorOut, **ERRORS}, summary="Log in: get a bearer token")
+@router.post("/login", response={200: TokenOut, **ERRORS, **SIGNED_IN}, summary="Log in: get a bearer token")
 def login(request, payload: LoginIn):
     """The same 401 for an unknown username and a wrong password; 429 when locked out or slowed down.
     Staff send otp_code too (a wrong code: 401 second_factor_wrong, counted like a wrong password)."""
-    try:
-        attempt = services.login_attempt(
-            request=request, username=payload.username, password=payload.password, otp_code=payload.otp_code, site="api"
-        )
-    except services.AccountsError as exc:
-        return _error(exc)
+    attempt = services.login_attempt(
+        request=request, username=payload.username, password=payload.password, otp_code=payload.otp_code, site="api"
+    )
     return Status(200, _token_out(attempt.user, request, payload.device_name, second_factor=attempt.second_factor))
 
 
-@router.post("/logout", auth=member_auth, response={204: None}, summary="Revoke this token (or end this session)")
+@router.post(
+    "/logout", auth=member_auth, response={204: None, **SIGNED_IN}, summary="Revoke this token (or end this session)"
+)
 def logout(request):
     token = getattr(request, "api_token", None)
     if token is not None:
@@ -387,14 +331,17 @@ def logout(request):
 
 
 @router.post(
-    "/logout-everywhere", auth=member_auth, response={204: None}, summary="End every session, revoke every token"
+    "/logout-everywhere",
+    auth=member_auth,
+    response={204: None, **SIGNED_IN},
+    summary="End every session, revoke every token",
 )
 def logout_everywhere(request):
     services.user_logout_everywhere(user=request.user, request=request)
     return Status(204, None)
 
 
-@router.get("/me", auth=member_auth, response=MeOut, summary="Who is logged in")
+@router.get("/me", auth=member_auth, response={200: MeOut, **SIGNED_IN}, summary="Who is logged in")
 def me(request):
     user = request.user
     return {
@@ -410,20 +357,17 @@ def me(request):
 @router.post(
     "/password/change",
     auth=member_auth,
-    response={200: TokenOut, **ERRORS},
+    response={200: TokenOut, **ERRORS, **SIGNED_IN},
     summary="Change the password: every other session and token ends; a new token is returned",
 )
 def password_change(request, payload: PasswordChangeIn):
-    try:
-        user = services.password_change(
-            user=request.user,
-            current_password=payload.current_password,
-            password1=payload.password1,
-            password2=payload.password2,
-            request=request,
-        )
-    except services.AccountsError as exc:
-        return _error(exc)
+    user = services.password_change(
+        user=request.user,
+        current_password=payload.current_password,
+        password1=payload.password1,
+        password2=payload.password2,
+        request=request,
+    )
     if getattr(request, "api_token", None) is None:
         from django.contrib.auth import update_session_auth_hash
 

@@ -94,6 +94,7 @@ class OtpError(Exception):
     """A refused code or send. `.message` is translated; `.code` is stable for the API."""
 
     code = "otp_error"
+    status = 400  # the API's answer (config/api.py)
     default_message = _("The code could not be checked. Ask for a new code.")
     # Whether asking for a new code (resend) is the way forward.
     can_resend = True
@@ -143,6 +144,7 @@ class OtpWrongFlow(OtpError):
 
 class OtpResendTooSoon(OtpError):
     code = "otp_resend_too_soon"
+    status = 429
 
     def __init__(self, *, retry_after: int):
         message = ngettext_lazy(
@@ -155,6 +157,7 @@ class OtpResendTooSoon(OtpError):
 
 class OtpSendLimit(OtpError):
     code = "otp_send_limit"
+    status = 429
     default_message = _("Too many codes were sent to this contact. Please try again in an hour.")
 
 

@@ -11,14 +11,15 @@ from ninja import Field, Router, Schema
 from satuklik.accounts.auth import member_auth
 from satuklik.cards import render as card_render
 from satuklik.cards import selectors, services, signing
+from satuklik.core.api_errors import errors
 
 router = Router(tags=["cards"], auth=member_auth)
 verify_router = Router(tags=["verification"], auth=None)
 
 
-class CardErrorOut(Schema):
-    detail: str
-    code: str | None = None
+# 401 not signed in; 422 a malformed parameter; 404 not theirs or no such card.
+ERRORS = errors(401, 422)
+FOUND_ERRORS = {**ERRORS, **errors(404)}
 
 
 class CardOut(Schema):
@@ -54,27 +55,26 @@ def _card_out(request, card) -> dict:
     }
 
 
-@router.get("", response=list[CardOut], summary="My eCards: one per participant of my linked Group policies")
+@router.get(
+    "", response={200: list[CardOut], **ERRORS}, summary="My eCards: one per participant of my linked Group policies"
+)
 def card_list(request):
     return [_card_out(request, card) for card in selectors.cards_for_user(user=request.user)]
 
 
-@router.get("/{int:member_id}", response={200: CardOut, 404: CardErrorOut}, summary="One eCard")
+@router.get("/{int:member_id}", response={200: CardOut, **FOUND_ERRORS}, summary="One eCard")
 def card_detail(request, member_id: int):
     return _card_out(request, selectors.card_get_for_user(user=request.user, member_id=member_id))
 
 
 @router.post(
     "/{int:member_id}/activate",
-    response={200: CardOut, 404: CardErrorOut, 409: CardErrorOut},
+    response={200: CardOut, **FOUND_ERRORS, **errors(409)},
     summary="Activate an eCard (once; activating again changes nothing)",
 )
 def card_activate(request, member_id: int):
     card = selectors.card_get_for_user(user=request.user, member_id=member_id)
-    try:
-        services.card_activate(member=card.member, by=request.user)
-    except services.CardError as error:
-        return 409, {"detail": str(error.message), "code": error.code}
+    services.card_activate(member=card.member, by=request.user)
     return _card_out(request, selectors.card_get_for_user(user=request.user, member_id=member_id))
 
 
@@ -87,7 +87,7 @@ def _file(content, content_type, filename):
 
 @router.get(
     "/{int:member_id}/png",
-    response={200: bytes, 404: CardErrorOut},
+    response={200: bytes, **FOUND_ERRORS},
     summary="The activated eCard as a PNG image",
     openapi_extra={"responses": {200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}}},
 )
@@ -99,7 +99,7 @@ def card_png(request, member_id: int):
 
 @router.get(
     "/{int:member_id}/pdf",
-    response={200: bytes, 404: CardErrorOut},
+    response={200: bytes, **FOUND_ERRORS},
     summary="The activated eCard as a PDF (card size)",
     openapi_extra={
         "responses": {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
@@ -122,7 +122,9 @@ class PublicKeyOut(Schema):
     payload_format: str
 
 
-@verify_router.get("/public-key", response=PublicKeyOut, summary="The public key that verifies eCard QR payloads")
+@verify_router.get(
+    "/public-key", response={200: PublicKeyOut}, summary="The public key that verifies eCard QR payloads"
+)
 def public_key(request):
     return {
         "algorithm": "Ed25519",
@@ -158,7 +160,7 @@ class VerificationOut(Schema):
 
 @verify_router.get(
     "/{payload}",
-    response=VerificationOut,
+    response={200: VerificationOut, **errors(422)},
     summary="Verify an eCard QR payload: genuine? coverage active today?",
 )
 def verify(request, payload: str):

@@ -29,9 +29,10 @@ from satuklik.accounts.auth import member_auth
 from satuklik.accounts.decorators import staff_capable
 from satuklik.claims import documents, selectors, services
 from satuklik.claims.banks import bank_choices, bank_name
-from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
+from satuklik.claims.idempotency import fingerprint, run_once
 from satuklik.claims.models import Claim, mask_account_number
 from satuklik.claims.workflow import STATUS_EXPLANATIONS
+from satuklik.core.api_errors import ApiError, errors
 from satuklik.policies.models import BenefitType
 
 router = Router(tags=["claims"], auth=member_auth)
@@ -56,18 +57,6 @@ Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 # --- schemas ------------------------------------------------------------------------------
-
-
-class Problem(Schema):
-    code: str
-    message: str
-
-
-class ClaimErrorOut(Schema):
-    code: str = Field(description="Stable reason, e.g. late_submission, file_refused, idempotency_key_reused")
-    message: str = Field(description="Translated text to show the member")
-    field: str | None = None
-    problems: list[Problem] = Field(default_factory=list, description="Every failed check at submission")
 
 
 class ItemIn(Schema):
@@ -266,7 +255,10 @@ class AppealIn(Schema):
     reason: Annotated[Text, Field(min_length=1, max_length=2000)]
 
 
-ERRORS = {400: ClaimErrorOut, 404: ClaimErrorOut, 409: ClaimErrorOut, 422: ClaimErrorOut}
+# Every claims endpoint needs a session or a token (401); bad input is 422.
+ERRORS = errors(401, 422)
+# ... and one with a body also answers 400 when the body is not JSON (or multipart) at all.
+BODY_ERRORS = {**ERRORS, **errors(400)}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -370,15 +362,6 @@ def _fresh(request, claim_id) -> dict:
     return _detail(selectors.claim_get_for_member(user=request.user, claim_id=claim_id))
 
 
-def _error(exc: services.ClaimError, status=422):
-    problems = [{"code": code, "message": message} for code, message in getattr(exc, "problems", [])]
-    return Status(status, {"code": exc.code, "message": exc.message, "field": exc.field, "problems": problems})
-
-
-def _idempotency_error(exc: IdempotencyError):
-    return Status(exc.status, {"code": exc.code, "message": exc.message})
-
-
 def _provider(code):
     if not code:
         return None
@@ -417,7 +400,11 @@ def _draft_for(request, claim_id):
 # --- reference data ------------------------------------------------------------------------
 
 
-@router.get("/participants", response=list[ParticipantOut], summary="Who the member can claim for, and their plan")
+@router.get(
+    "/participants",
+    response={200: list[ParticipantOut], **ERRORS},
+    summary="Who the member can claim for, and their plan",
+)
 def participants(request):
     result = []
     people = selectors.participants_for_claim(user=request.user)
@@ -453,7 +440,11 @@ def participants(request):
     return result
 
 
-@router.get("/bank-accounts", response=BanksOut, summary="Banks to choose from and the member's accounts (masked)")
+@router.get(
+    "/bank-accounts",
+    response={200: BanksOut, **ERRORS},
+    summary="Banks to choose from and the member's accounts (masked)",
+)
 def bank_accounts(request):
     accounts = list(selectors.bank_accounts_for(user=request.user))
     last = selectors.last_bank_account(user=request.user)
@@ -476,24 +467,19 @@ def bank_accounts(request):
 
 @router.post(
     "/bank-accounts/send-code",
-    response={200: BankCodeOut, **ERRORS, 429: ClaimErrorOut},
+    response={200: BankCodeOut, **ERRORS, **errors(400, 429)},
     summary="Send a one-time code confirming a new bank account for claim payments",
 )
 def bank_send_code(request, payload: BankCodeIn):
     flow_key = otp.new_flow_key()
-    try:
-        challenge = services.bank_code_send(
-            user=request.user,
-            bank_code=payload.bank_code,
-            account_number=payload.account_number,
-            holder=payload.holder,
-            flow_key=flow_key,
-            request=request,
-        )
-    except services.ClaimError as exc:
-        return _error(exc)
-    except otp.OtpError as exc:
-        return Status(429, {"code": exc.code, "message": str(exc.message)})
+    challenge = services.bank_code_send(
+        user=request.user,
+        bank_code=payload.bank_code,
+        account_number=payload.account_number,
+        holder=payload.holder,
+        flow_key=flow_key,
+        request=request,
+    )
     return {
         "challenge_id": str(challenge.public_id),
         "flow_key": flow_key,
@@ -505,25 +491,20 @@ def bank_send_code(request, payload: BankCodeIn):
 
 @router.post(
     "/bank-accounts/verify",
-    response={200: BankAccountOut, **ERRORS},
+    response={200: BankAccountOut, **ERRORS, **errors(400)},
     summary="Confirm the bank account with the code; a notice goes to the member's e-mail",
 )
 def bank_verify(request, payload: BankVerifyIn):
-    try:
-        account = services.bank_code_verify(
-            user=request.user,
-            challenge_id=payload.challenge_id,
-            flow_key=payload.flow_key,
-            code=payload.code,
-            bank_code=payload.bank_code,
-            account_number=payload.account_number,
-            holder=payload.holder,
-            request=request,
-        )
-    except services.ClaimError as exc:
-        return _error(exc)
-    except otp.OtpError as exc:
-        return Status(422, {"code": exc.code, "message": str(exc.message)})
+    account = services.bank_code_verify(
+        user=request.user,
+        challenge_id=payload.challenge_id,
+        flow_key=payload.flow_key,
+        code=payload.code,
+        bank_code=payload.bank_code,
+        account_number=payload.account_number,
+        holder=payload.holder,
+        request=request,
+    )
     last = selectors.last_bank_account(user=request.user)
     return {
         "bank_code": account.bank_code,
@@ -539,7 +520,7 @@ def bank_verify(request, payload: BankVerifyIn):
 # --- claims ------------------------------------------------------------------------------------
 
 
-@router.get("", response=ClaimPageOut, summary="The member's claims (drafts included), newest first")
+@router.get("", response={200: ClaimPageOut, **ERRORS}, summary="The member's claims (drafts included), newest first")
 def claim_list(request, query: Query[PageQuery]):
     paginator = Paginator(selectors.claim_list_for_member(user=request.user), query.page_size)
     page = paginator.get_page(query.page)
@@ -553,7 +534,7 @@ def claim_list(request, query: Query[PageQuery]):
 
 @router.post(
     "",
-    response={201: ClaimOut, **ERRORS},
+    response={201: ClaimOut, **ERRORS, **errors(400, 404, 409)},
     summary="Create a draft claim (Idempotency-Key required)",
     openapi_extra={"parameters": [{**IDEMPOTENCY_HEADER, "required": True}]},
 )
@@ -569,23 +550,18 @@ def claim_create(request, payload: ClaimCreateIn):
             services.claim_bank_set(claim=claim, user=request.user, **payload.bank_account.dict())
         return 201, _fresh(request, claim.pk), claim
 
-    try:
-        outcome = run_once(
-            user=request.user,
-            key=key,
-            request_fingerprint=fingerprint("POST", "claims", payload.model_dump(mode="json")),
-            action=create,
-        )
-    except IdempotencyError as exc:
-        return _idempotency_error(exc)
-    except services.ClaimError as exc:
-        return _error(exc)
+    outcome = run_once(
+        user=request.user,
+        key=key,
+        request_fingerprint=fingerprint("POST", "claims", payload.model_dump(mode="json")),
+        action=create,
+    )
     return Status(outcome.status, outcome.body)
 
 
 @router.post(
     "/complete",
-    response={201: ClaimOut, **ERRORS},
+    response={201: ClaimOut, **ERRORS, **errors(400, 404, 409)},
     summary="Create and submit a whole claim with its documents in one request, all or nothing",
     description="multipart/form-data: `data` is the JSON of ClaimCreateIn (details and bank_account required); "
     "each document is a file field named by its requirement code (e.g. RECEIPT, PRESCRIPTION), or `files` for "
@@ -597,10 +573,10 @@ def claim_create_complete(request, data: Form[str]):
     try:
         payload = ClaimCreateIn.model_validate_json(data)
     except ValidationError:
-        return Status(400, {"code": "invalid_data", "message": _("The data field is not a valid claim.")})
+        raise ApiError(400, "invalid_data", _("The data field is not a valid claim."), field="data") from None
     if payload.details is None or payload.bank_account is None:
-        return Status(
-            400, {"code": "invalid_data", "message": _("The details and the bank account of the claim are required.")}
+        raise ApiError(
+            400, "invalid_data", _("The details and the bank account of the claim are required."), field="data"
         )
     member = selectors.participant_get(user=request.user, member_id=payload.member_id)
     files = [
@@ -621,55 +597,46 @@ def claim_create_complete(request, data: Form[str]):
         )
         return 201, _fresh(request, claim.pk), claim
 
-    try:
-        outcome = run_once(
-            user=request.user,
-            key=key,
-            request_fingerprint=fingerprint("POST", "claims/complete", payload.model_dump(mode="json"), file_hashes),
-            action=create,
-        )
-    except IdempotencyError as exc:
-        return _idempotency_error(exc)
-    except services.ClaimError as exc:
-        return _error(exc)
+    outcome = run_once(
+        user=request.user,
+        key=key,
+        request_fingerprint=fingerprint("POST", "claims/complete", payload.model_dump(mode="json"), file_hashes),
+        action=create,
+    )
     return Status(outcome.status, outcome.body)
 
 
-@router.get("/{int:claim_id}", response={200: ClaimOut, 404: ClaimErrorOut}, summary="A claim with its timeline")
+@router.get("/{int:claim_id}", response={200: ClaimOut, **ERRORS, **errors(404)}, summary="A claim with its timeline")
 def claim_detail(request, claim_id: int):
     return _fresh(request, claim_id)
 
 
-@router.put("/{int:claim_id}", response={200: ClaimOut, **ERRORS}, summary="Set a draft's care details and items")
+@router.put(
+    "/{int:claim_id}",
+    response={200: ClaimOut, **BODY_ERRORS, **errors(404, 409)},
+    summary="Set a draft's care details and items",
+)
 def claim_update(request, claim_id: int, payload: DetailsIn):
-    try:
-        claim = _draft_for(request, claim_id)
-        services.claim_details_update(claim=claim, user=request.user, **_details_kwargs(payload))
-    except services.AlreadySubmitted as exc:
-        return _error(exc, status=409)
-    except services.ClaimError as exc:
-        return _error(exc)
+    claim = _draft_for(request, claim_id)
+    services.claim_details_update(claim=claim, user=request.user, **_details_kwargs(payload))
     return _fresh(request, claim_id)
 
 
 @router.put(
     "/{int:claim_id}/bank-account",
-    response={200: ClaimOut, **ERRORS},
+    response={200: ClaimOut, **BODY_ERRORS, **errors(404, 409)},
     summary="Set a draft's bank account (a new one must be confirmed with /bank-accounts/verify before submitting)",
 )
 def claim_bank(request, claim_id: int, payload: BankIn):
-    try:
-        claim = _draft_for(request, claim_id)
-        services.claim_bank_set(claim=claim, user=request.user, **payload.dict())
-    except services.AlreadySubmitted as exc:
-        return _error(exc, status=409)
-    except services.ClaimError as exc:
-        return _error(exc)
+    claim = _draft_for(request, claim_id)
+    services.claim_bank_set(claim=claim, user=request.user, **payload.dict())
     return _fresh(request, claim_id)
 
 
 @router.get(
-    "/{int:claim_id}/estimate", response={200: EstimateOut, 404: ClaimErrorOut}, summary="What the plan would pay"
+    "/{int:claim_id}/estimate",
+    response={200: EstimateOut, **ERRORS, **errors(404)},
+    summary="What the plan would pay",
 )
 def claim_estimate(request, claim_id: int):
     from satuklik.claims.adjudication import describe_reduction
@@ -697,41 +664,29 @@ def claim_estimate(request, claim_id: int):
 
 @router.post(
     "/{int:claim_id}/documents",
-    response={201: list[DocumentOut], **ERRORS},
+    response={201: list[DocumentOut], **BODY_ERRORS, **errors(404, 409)},
     summary="Upload documents to a draft (multipart: files, requirement code)",
 )
 def claim_documents(request, claim_id: int, files: File[list[UploadedFile]], requirement: Form[str] = ""):
-    try:
-        claim = _draft_for(request, claim_id)
-        added = services.claim_documents_add(
-            claim=claim, user=request.user, uploads=files, requirement=requirement or None
-        )
-    except services.AlreadySubmitted as exc:
-        return _error(exc, status=409)
-    except services.ClaimError as exc:
-        return _error(exc)
+    claim = _draft_for(request, claim_id)
+    added = services.claim_documents_add(claim=claim, user=request.user, uploads=files, requirement=requirement or None)
     return Status(201, [_document(document) for document in added])
 
 
 @router.delete(
     "/{int:claim_id}/documents/{int:document_id}",
-    response={204: None, **ERRORS},
+    response={204: None, **ERRORS, **errors(404, 409)},
     summary="Remove a document from a draft",
 )
 def claim_document_delete(request, claim_id: int, document_id: int):
-    try:
-        claim = _draft_for(request, claim_id)
-        services.claim_document_remove(claim=claim, user=request.user, document_id=document_id)
-    except services.AlreadySubmitted as exc:
-        return _error(exc, status=409)
-    except services.ClaimError as exc:
-        return _error(exc, status=404)
+    claim = _draft_for(request, claim_id)
+    services.claim_document_remove(claim=claim, user=request.user, document_id=document_id)
     return Status(204, None)
 
 
 @router.post(
     "/{int:claim_id}/submit",
-    response={200: ClaimOut, **ERRORS},
+    response={200: ClaimOut, **ERRORS, **errors(400, 404, 409)},
     summary="Submit a draft: checks, claim number, notification (Idempotency-Key recommended)",
     openapi_extra={"parameters": [{**IDEMPOTENCY_HEADER, "required": False}]},
 )
@@ -743,64 +698,47 @@ def claim_submit(request, claim_id: int):
         return 200, _fresh(request, claim.pk), claim
 
     key = request.headers.get("Idempotency-Key")
-    try:
-        if key is None:
-            status, body, _claim = submit()
-            return Status(status, body)
-        outcome = run_once(
-            user=request.user,
-            key=key,
-            request_fingerprint=fingerprint("POST", "claims/submit", claim.pk),
-            action=submit,
-        )
-    except IdempotencyError as exc:
-        return _idempotency_error(exc)
-    except services.AlreadySubmitted as exc:
-        return _error(exc, status=409)
-    except services.ClaimError as exc:
-        return _error(exc)
+    if key is None:
+        status, body, _claim = submit()
+        return Status(status, body)
+    outcome = run_once(
+        user=request.user,
+        key=key,
+        request_fingerprint=fingerprint("POST", "claims/submit", claim.pk),
+        action=submit,
+    )
     return Status(outcome.status, outcome.body)
 
 
 @router.post(
     "/{int:claim_id}/requested-documents",
-    response={200: ClaimOut, **ERRORS},
+    response={200: ClaimOut, **BODY_ERRORS, **errors(404, 409)},
     summary="Upload the documents an officer asked for (multipart); the claim goes back to review",
 )
 def claim_requested_documents(request, claim_id: int, files: File[list[UploadedFile]], requirement: Form[str] = ""):
     claim = selectors.claim_get_for_member(user=request.user, claim_id=claim_id)
-    try:
-        services.claim_requested_documents_upload(
-            claim=claim, user=request.user, uploads=files, requirement=requirement or None
-        )
-    except services.ClaimError as exc:
-        return _error(exc, status=409 if exc.code == "no_request" else 422)
+    services.claim_requested_documents_upload(
+        claim=claim, user=request.user, uploads=files, requirement=requirement or None
+    )
     return _fresh(request, claim_id)
 
 
 @router.post(
     "/{int:claim_id}/appeal",
-    response={200: ClaimOut, **ERRORS, 403: ClaimErrorOut},
+    response={200: ClaimOut, **BODY_ERRORS, **errors(403, 404)},
     summary="Appeal a rejection or a partial approval (once)",
 )
 def claim_appeal(request, claim_id: int, payload: AppealIn):
-    from django.core.exceptions import PermissionDenied
-
     from satuklik.claims import review
 
     claim = selectors.claim_get_for_member(user=request.user, claim_id=claim_id)
-    try:
-        review.claim_appeal(claim=claim, user=request.user, reason=payload.reason)
-    except review.ReviewError as exc:
-        return Status(422, {"code": "appeal_refused", "message": exc.message})
-    except PermissionDenied as exc:
-        return Status(403, {"code": "forbidden", "message": str(exc)})
+    review.claim_appeal(claim=claim, user=request.user, reason=payload.reason)
     return _fresh(request, claim_id)
 
 
 @router.get(
     "/documents/{int:document_id}",
-    response={200: None, 404: ClaimErrorOut},
+    response={200: None, **ERRORS, **errors(404)},
     url_name="claims_document_download",
     summary="Download a document of one of the member's claims (always as an attachment)",
 )

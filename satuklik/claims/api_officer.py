@@ -10,11 +10,10 @@ status does not allow the action; 422 bad input (code + translated message + fie
 import datetime
 from typing import Annotated, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import AfterValidator
 
@@ -24,7 +23,7 @@ from satuklik.claims import review
 from satuklik.claims.adjudication import describe_reduction
 from satuklik.claims.selectors_officer import QueueFilters, claim_get_for_officer, claim_queue, claims_with_joins
 from satuklik.claims.services import payee_warning
-from satuklik.claims.workflow import IllegalTransition
+from satuklik.core.api_errors import ApiError, errors
 
 router = Router(tags=["claims (officers)"], auth=member_auth)
 
@@ -42,13 +41,12 @@ def _no_control_characters(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 
-class OfficerErrorOut(Schema):
-    code: str = Field(description="not_officer, second_factor_required, not_allowed, illegal_transition, invalid")
-    message: str = Field(description="Translated text to show the officer")
-    field: str | None = Field(None, description="The input the message is about, when there is one")
-
-
-ERRORS = {403: OfficerErrorOut, 409: OfficerErrorOut, 422: OfficerErrorOut}
+# 401 not signed in; 403 not_officer, second_factor_required or not_allowed; 422 bad input.
+ERRORS = errors(401, 403, 422)
+# ... and for one claim: 404 unknown claim; 409 illegal_transition (its status does not allow it).
+CLAIM_ERRORS = {**ERRORS, **errors(404, 409)}
+# ... and one with a body also answers 400 when the body is not JSON (or multipart) at all.
+BODY_ERRORS = {**CLAIM_ERRORS, **errors(400)}
 
 
 class QueueIn(Schema):
@@ -199,47 +197,15 @@ class PaymentsOut(Schema):
 # --- helpers --------------------------------------------------------------------------------
 
 
-class _Refused(Exception):
-    def __init__(self, status, code, message, field=None):
-        self.status, self.code, self.message, self.field = status, code, message, field
-
-
 def _require(request: HttpRequest, permission: str):
     if not has_staff_permission(request.user, permission):
-        raise _Refused(403, "not_officer", _("Claims officers only."))
+        raise ApiError(403, "not_officer", _("Claims officers only."))
     if not second_factor_verified(request):
-        raise _Refused(
+        raise ApiError(
             403,
             "second_factor_required",
             _("Sign in with your authenticator code to use staff functions (otp_code at login)."),
         )
-
-
-def _run(action):
-    try:
-        return action()
-    except review.ReviewError as exc:
-        raise _Refused(422, "invalid", exc.message, exc.field_name) from exc
-    except IllegalTransition as exc:
-        raise _Refused(409, "illegal_transition", exc.message) from exc
-    except PermissionDenied as exc:
-        raise _Refused(403, "not_allowed", str(exc)) from exc
-
-
-def _guarded(handler):
-    """Turn refusals into the documented error responses."""
-    from functools import wraps
-
-    @wraps(handler)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return handler(request, *args, **kwargs)
-        except _Refused as refused:
-            return Status(
-                refused.status, OfficerErrorOut(code=refused.code, message=str(refused.message), field=refused.field)
-            )
-
-    return wrapped
 
 
 def _row(claim) -> dict:
@@ -342,7 +308,6 @@ def _claim(claim_id):
 
 
 @router.get("/", response={200: QueueOut, **ERRORS}, summary="The work queue, the earliest due first")
-@_guarded
 def queue(request, filters: Query[QueueIn]):
     _require(request, REVIEW)
     queryset = claim_queue(
@@ -364,57 +329,58 @@ def queue(request, filters: Query[QueueIn]):
 
 @router.get(
     "/{int:claim_id}",
-    response={200: OfficerClaimOut, **ERRORS},
+    response={200: OfficerClaimOut, **CLAIM_ERRORS},
     summary="A claim with items, proposal, documents, history",
 )
-@_guarded
 def detail(request, claim_id: int):
     _require(request, REVIEW)
     return _detail(request, claim_id)
 
 
 @router.post(
-    "/{int:claim_id}/start-review", response={200: OfficerClaimOut, **ERRORS}, summary="Take the claim and propose"
+    "/{int:claim_id}/start-review",
+    response={200: OfficerClaimOut, **CLAIM_ERRORS},
+    summary="Take the claim and propose",
 )
-@_guarded
 def start_review(request, claim_id: int):
     _require(request, REVIEW)
     claim = _claim(claim_id)
-    _run(lambda: review.claim_start_review(claim=claim, officer=request.user))
+    review.claim_start_review(claim=claim, officer=request.user)
     return _detail(request, claim_id)
 
 
-@router.post("/{int:claim_id}/propose", response={200: OfficerClaimOut, **ERRORS}, summary="Compute the proposal again")
-@_guarded
+@router.post(
+    "/{int:claim_id}/propose", response={200: OfficerClaimOut, **CLAIM_ERRORS}, summary="Compute the proposal again"
+)
 def propose(request, claim_id: int):
     _require(request, REVIEW)
     claim = _claim(claim_id)
     if claim.status != review.S.IN_REVIEW:
-        raise _Refused(409, "illegal_transition", _("Only a claim in review gets a new proposal."))
+        raise ApiError(409, "illegal_transition", _("Only a claim in review gets a new proposal."))
     conflict = review.officer_conflict(officer=request.user, claim=claim)
     if conflict:
-        raise _Refused(403, "not_allowed", conflict)
+        raise ApiError(403, "not_allowed", conflict)
     review.claim_propose(claim=claim, actor=request.user)
     return _detail(request, claim_id)
 
 
 @router.post(
     "/{int:claim_id}/request-documents",
-    response={200: OfficerClaimOut, **ERRORS},
+    response={200: OfficerClaimOut, **BODY_ERRORS},
     summary="Ask the member for documents",
 )
-@_guarded
 def request_documents(request, claim_id: int, payload: RequestDocumentsIn):
     _require(request, REVIEW)
     claim = _claim(claim_id)
-    _run(lambda: review.claim_request_documents(claim=claim, officer=request.user, message=payload.message))
+    review.claim_request_documents(claim=claim, officer=request.user, message=payload.message)
     return _detail(request, claim_id)
 
 
 @router.post(
-    "/{int:claim_id}/decide", response={200: OfficerClaimOut, **ERRORS}, summary="Approve (fully or partly) or reject"
+    "/{int:claim_id}/decide",
+    response={200: OfficerClaimOut, **BODY_ERRORS},
+    summary="Approve (fully or partly) or reject",
 )
-@_guarded
 def decide(request, claim_id: int, payload: DecideIn):
     _require(request, APPROVE)
     claim = _claim(claim_id)
@@ -422,39 +388,35 @@ def decide(request, claim_id: int, payload: DecideIn):
         item.id: review.Adjustment(amount=item.amount, reason_code=item.reason_code, note=item.note)
         for item in payload.items
     }
-    _run(
-        lambda: review.claim_decide(
-            claim=claim,
-            officer=request.user,
-            decision=payload.decision,
-            adjustments=adjustments,
-            reason_code=payload.reason_code,
-            note=payload.note,
-        )
+    review.claim_decide(
+        claim=claim,
+        officer=request.user,
+        decision=payload.decision,
+        adjustments=adjustments,
+        reason_code=payload.reason_code,
+        note=payload.note,
     )
     return _detail(request, claim_id)
 
 
-@router.post("/{int:claim_id}/mark-paid", response={200: OfficerClaimOut, **ERRORS}, summary="Record the bank transfer")
-@_guarded
+@router.post(
+    "/{int:claim_id}/mark-paid", response={200: OfficerClaimOut, **BODY_ERRORS}, summary="Record the bank transfer"
+)
 def mark_paid(request, claim_id: int, payload: MarkPaidIn):
     _require(request, PAY)
     claim = _claim(claim_id)
-    _run(
-        lambda: review.claim_mark_paid(
-            claim=claim, officer=request.user, reference=payload.reference, amount=payload.amount
-        )
-    )
+    review.claim_mark_paid(claim=claim, officer=request.user, reference=payload.reference, amount=payload.amount)
     return _detail(request, claim_id)
 
 
-@router.post("/payments", response={200: PaymentsOut, **ERRORS}, summary="Mark paid from the bank's CSV file")
-@_guarded
+@router.post(
+    "/payments", response={200: PaymentsOut, **ERRORS, **errors(400)}, summary="Mark paid from the bank's CSV file"
+)
 def payments(request, file: File[UploadedFile]):
     _require(request, PAY)
     if file.size > review.MAX_PAYMENT_FILE_BYTES:
-        raise _Refused(422, "invalid", _("The file is too large (2 MB at most)."), "file")
-    report = _run(lambda: review.payments_import_csv(data=file.read(), officer=request.user))
+        raise ApiError(422, "invalid", _("The file is too large (2 MB at most)."), field="file")
+    report = review.payments_import_csv(data=file.read(), officer=request.user)
 
     def lines(bucket):
         return [

@@ -58,12 +58,14 @@ NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on
 
 
 class ClaimError(Exception):
-    """The member's input is refused. .message is translated; .code is stable; .field optional."""
+    """The member's input is refused. .message is translated; .code is stable; .field optional;
+    .status is the API's answer (422 bad input, 409 not in this state, 404 not on this claim)."""
 
-    def __init__(self, message, *, code="invalid", field=None):
+    def __init__(self, message, *, code="invalid", field=None, status=422):
         self.message = str(message)
         self.code = code
         self.field = field
+        self.status = status
         super().__init__(self.message)
 
 
@@ -78,7 +80,7 @@ class SubmissionRefused(ClaimError):
 class AlreadySubmitted(ClaimError):
     def __init__(self, claim):
         self.claim = claim
-        super().__init__(_("This claim was already submitted."), code="already_submitted")
+        super().__init__(_("This claim was already submitted."), code="already_submitted", status=409)
 
 
 # --- files ------------------------------------------------------------------------------
@@ -609,7 +611,7 @@ def claim_document_remove(*, claim: Claim, user, document_id: int) -> None:
         locked = _locked_draft(claim)
         document = ClaimDocument.objects.filter(claim=locked, pk=document_id).first()
         if document is None:
-            raise ClaimError(_("That document is not on this claim."), code="unknown_document")
+            raise ClaimError(_("That document is not on this claim."), code="unknown_document", status=404)
         storage, name = document.file.storage, document.file.name
         document.delete()
         transaction.on_commit(lambda: storage.delete(name))
@@ -624,7 +626,7 @@ def claim_requested_documents_upload(*, claim: Claim, user, uploads: list, requi
     with stored_files_cleanup(files=len(checked)) as written:
         locked = claim_lock(claim)
         if locked.status != S.DOCUMENTS_REQUESTED:
-            raise ClaimError(_("No documents are requested for this claim."), code="no_request")
+            raise ClaimError(_("No documents are requested for this claim."), code="no_request", status=409)
         requirement_row = _requirement_for(locked, requirement)
         _check_room(claim=locked, adding=checked)
         open_requests = list(DocumentRequest.objects.filter(claim=locked, fulfilled_at__isnull=True))

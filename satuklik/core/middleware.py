@@ -1,5 +1,6 @@
 from django.utils.cache import add_never_cache_headers
 
+from satuklik.core.api_errors import default_error, error_response, is_api_path
 from satuklik.core.offline import OWNER_HEADER, offline_owner
 
 
@@ -25,4 +26,31 @@ class NoStoreForAuthenticatedMiddleware:
             add_never_cache_headers(response)
         if user is not None and user.is_authenticated:
             response.setdefault(OWNER_HEADER, offline_owner(user))
+        return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/ every error answers JSON in the API's one shape (core/api_errors.py).
+
+    The API's own errors already do; this catches the answers made outside its views:
+    django-ninja's 405 for a method a path does not take, Django's 400 (a bad Host, a body
+    too large) and 413, so a client never has to parse an HTML page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and is_api_path(request.path)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            code, message = default_error(response.status_code)
+            replaced = error_response(response.status_code, code=code, message=message)
+            for header in ("Allow", "Retry-After"):
+                if response.has_header(header):
+                    replaced[header] = response[header]
+            return replaced
         return response

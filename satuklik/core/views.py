@@ -10,11 +10,13 @@ from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import csrf as csrf_views
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.csrf import csrf_exempt, requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
+from satuklik.core.api_errors import default_error, error_response, is_api_path
 from satuklik.core.offline import OWNER_HEADER, cache_name, shell_urls
 
 
@@ -123,11 +125,23 @@ def home(request):
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
+    if is_api_path(request.path):
+        code, message = default_error(500)
+        return error_response(500, code=code, message=message)
     # No context processors: they may need the database that just failed.
     template = loader.get_template(template_name)
     return HttpResponseServerError(template.render({"brand": settings.BRAND, "request": request}))
 
 
+@csrf_exempt  # it changes nothing: a POST to an unknown path is a 404, not a CSRF failure
 def api_not_found(request):
     """A JSON 404 for any path under /api/ that no endpoint answers: clients never get HTML."""
-    return JsonResponse({"code": "not_found", "message": _("There is no such address in the API.")}, status=404)
+    code, message = default_error(404)
+    return error_response(404, code=code, message=message)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the API's JSON 403 under /api/, Django's page elsewhere."""
+    if is_api_path(request.path):
+        return error_response(403, code="csrf_failed", message=_("The form expired. Reload the page and try again."))
+    return csrf_views.csrf_failure(request, reason=reason)

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from satuklik.accounts import linking
 from satuklik.accounts.auth import member_auth
+from satuklik.core.api_errors import errors
 from satuklik.policies import selectors
 from satuklik.policies.benefits import benefit_usage_for_member
 from satuklik.policies.models import BenefitType, PolicyType
@@ -24,9 +25,9 @@ router = Router(tags=["policies"], auth=member_auth)
 
 BenefitTypeValue = Literal[tuple(BenefitType.values)]
 
-
-class PolicyErrorOut(Schema):
-    detail: str
+# 401 not signed in; 422 a malformed parameter; 404 not theirs or no such thing.
+ERRORS = errors(401, 422)
+FOUND_ERRORS = {**ERRORS, **errors(404)}
 
 
 class LinkOut(Schema):
@@ -55,7 +56,7 @@ def _link_out(link, selected) -> dict:
     }
 
 
-@router.get("", response=list[LinkOut], summary="My linked policies (and pending access requests)")
+@router.get("", response={200: list[LinkOut], **ERRORS}, summary="My linked policies (and pending access requests)")
 def policy_list(request):
     links = selectors.links_for_menu(user=request.user)
     selected = selectors.pick_selected(links, user=request.user)
@@ -64,7 +65,7 @@ def policy_list(request):
 
 @router.post(
     "/{int:link_id}/select",
-    response={200: LinkOut, 404: PolicyErrorOut},
+    response={200: LinkOut, **FOUND_ERRORS},
     summary="Select the policy the app follows (remembered across sessions)",
 )
 def policy_select(request, link_id: int):
@@ -116,7 +117,7 @@ def _member_out(member) -> dict:
 
 @router.get(
     "/{int:link_id}/members",
-    response={200: list[MemberOut], 404: PolicyErrorOut},
+    response={200: list[MemberOut], **FOUND_ERRORS},
     summary="The participants a linked policy covers: the member and, for a principal, the dependents",
 )
 def policy_members(request, link_id: int):
@@ -124,7 +125,7 @@ def policy_members(request, link_id: int):
     return [_member_out(member) for member in selectors.covered_members(member=link.member)]
 
 
-@router.get("/members/{int:member_id}", response={200: MemberOut, 404: PolicyErrorOut}, summary="One participant")
+@router.get("/members/{int:member_id}", response={200: MemberOut, **FOUND_ERRORS}, summary="One participant")
 def member_detail(request, member_id: int):
     return _member_out(selectors.member_get_for_user(user=request.user, member_id=member_id))
 
@@ -194,7 +195,7 @@ class BenefitsQuery(Schema):
 
 @router.get(
     "/members/{int:member_id}/benefits",
-    response={200: BenefitsOut, 404: PolicyErrorOut},
+    response={200: BenefitsOut, **FOUND_ERRORS},
     summary="A participant's benefit items with limit, used this policy year and remaining",
 )
 def member_benefits(request, member_id: int, query: Query[BenefitsQuery]):
@@ -242,7 +243,7 @@ class IndividualOut(Schema):
 
 @router.get(
     "/members/{int:member_id}/individual",
-    response={200: IndividualOut, 404: PolicyErrorOut},
+    response={200: IndividualOut, **FOUND_ERRORS},
     summary="An Individual policy: product, sum assured, premium, payment status, insured, beneficiaries",
 )
 def individual(request, member_id: int):
@@ -313,7 +314,7 @@ class DplkQuery(Schema):
 
 @router.get(
     "/members/{int:member_id}/dplk",
-    response={200: DplkOut, 404: PolicyErrorOut},
+    response={200: DplkOut, **FOUND_ERRORS},
     summary="A DPLK account: balance per fund, retirement and a projection",
 )
 def dplk(request, member_id: int, query: Query[DplkQuery]):
@@ -383,7 +384,7 @@ class ContributionQuery(Schema):
 
 @router.get(
     "/members/{int:member_id}/dplk/contributions",
-    response={200: ContributionPageOut, 404: PolicyErrorOut},
+    response={200: ContributionPageOut, **FOUND_ERRORS},
     summary="DPLK contribution history (employer and employee parts), newest first, by year",
 )
 def dplk_contributions(request, member_id: int, query: Query[ContributionQuery]):

@@ -5,11 +5,13 @@ whether they are treated cashless there under their selected policy's plan, and 
 
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, model_validator
 
 from satuklik.accounts.auth import BearerAuth
 from satuklik.accounts.selectors import selected_member
+from satuklik.core.api_errors import errors
 from satuklik.policies.models import BenefitType
 from satuklik.providers import selectors
 from satuklik.providers.cashless import cashless_scope_for_member, mark_cashless_shown
@@ -39,7 +41,7 @@ class ProviderQuery(Schema):
     @model_validator(mode="after")
     def both_coordinates(self):
         if (self.lat is None) != (self.lng is None):
-            raise ValueError("lat and lng must be given together")
+            raise ValueError(_("lat and lng must be given together"))
         return self
 
 
@@ -109,7 +111,9 @@ def _type_labels():
     return {value: str(label) for value, label in ProviderType.choices}
 
 
-@router.get("", response=ProviderPageOut, summary="Search partner providers", url_name="providers-list")
+@router.get(
+    "", response={200: ProviderPageOut, **errors(422)}, summary="Search partner providers", url_name="providers-list"
+)
 def provider_list(request, query: Query[ProviderQuery]):
     """Nearest first when lat/lng are given (or from the centre of `city`), else by name.
     `page_size` is at most 100; bad coordinates get a 422."""
@@ -137,7 +141,9 @@ def provider_list(request, query: Query[ProviderQuery]):
     }
 
 
-@router.get("/{code}", response=ProviderOut, summary="One partner provider", url_name="providers-detail")
+@router.get(
+    "/{code}", response={200: ProviderOut, **errors(404)}, summary="One partner provider", url_name="providers-detail"
+)
 def provider_detail(request, code: str):
     provider = selectors.provider_get_public(code=code)
     _mark_for_member([provider], cashless_scope_for_member(_signed_in_member(request)))

@@ -118,7 +118,7 @@ def test_whole_journey_by_api(api, jane, django_capture_on_commit_callbacks):
     # Not confirmed yet: the submission lists the problem.
     refused = api.post(f"/api/v1/claims/{claim_id}/submit")
     assert refused.status_code == 422
-    assert [p["code"] for p in refused.json()["problems"]] == ["bank_account_unconfirmed"]
+    assert [p["code"] for p in refused.json()["errors"]] == ["bank_account_unconfirmed"]
 
     with django_capture_on_commit_callbacks(execute=True):
         sent = api.post(

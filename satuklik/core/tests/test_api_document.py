@@ -48,4 +48,10 @@ def test_any_unknown_path_under_the_api_answers_json(client, path):
     response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"code": "not_found", "message": "There is no such address in the API."}
+    assert response.json() == {
+        "message": "There is no such address in the API.",
+        "code": "not_found",
+        "field": None,
+        "errors": [],
+        "retry_after": None,
+    }

@@ -81,8 +81,9 @@ def test_filters_and_pages(client):
     ],
 )
 def test_bad_input_gets_a_422_with_a_clear_message(client, params, message):
-    response = client.get(LIST, params)
+    response = client.get(LIST, params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
     assert message in response.content.decode()
 
 
