@@ -47,7 +47,7 @@ def test_jane_registers_logs_in_and_resets_her_password(page, jane, outbox, scre
     page.click("#register-type-group")
     page.fill("#id_policy_number", "12345678")
     page.fill("#id_participant_number", "87654321")
-    page.fill("#id_date_of_birth", "1990-12-01")
+    page.fill("#id_date_of_birth", "01/12/1990")
     page.fill("#id_email", EMAIL)
     page.click("#register-submit")
 
@@ -115,7 +115,7 @@ def test_wrong_data_gets_the_neutral_message_and_no_code(page, jane, outbox):
     page.goto("/accounts/register/group/")
     page.fill("#id_policy_number", "12345678")
     page.fill("#id_participant_number", "87654321")
-    page.fill("#id_date_of_birth", "1990-12-02")
+    page.fill("#id_date_of_birth", "02/12/1990")
     page.fill("#id_email", EMAIL)
     page.click("#register-submit")
     assert "does not match our records" in page.locator("#register-error").inner_text()

@@ -1,18 +1,77 @@
+import datetime
+import re
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satuklik.accounts.models import OtpChannel
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 NUMBER_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+# Day first, whatever the browser's locale; a 4-digit year first (ISO) is unambiguous and
+# is what native apps and older links send.
+BIRTH_DATE_PATTERN = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+ISO_DATE_PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+def parse_birth_date(text: str, *, today: datetime.date) -> datetime.date:
+    """A date of birth written dd/mm/yyyy; a clear reason when it is not one."""
+    iso = ISO_DATE_PATTERN.match(text)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        match = BIRTH_DATE_PATTERN.match(text)
+        if not match:
+            raise ValidationError(_("Write the date as day/month/year, for example 01/12/1990."), code="format")
+        day, month, year = (int(part) for part in match.groups())
+    try:
+        value = datetime.date(year, month, day)
+    except ValueError:
+        if 1 <= day <= 12 and month > 12:
+            raise ValidationError(
+                _("There is no month %(month)s: write the day first, then the month (dd/mm/yyyy)."),
+                code="swapped",
+                params={"month": month},
+            ) from None
+        raise ValidationError(_("This date does not exist: check the day and the month."), code="impossible") from None
+    if value > today:
+        raise ValidationError(_("A date of birth cannot be in the future."), code="future")
+    if value.year < 1900:
+        raise ValidationError(_("Check the year of birth."), code="year")
+    return value
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"autocomplete": "bday", **(attrs or {})}, format="%Y-%m-%d")
+
+class BirthDateField(forms.CharField):
+    """A text field for dd/mm/yyyy: a browser's date picker shows mm/dd/yyyy in an English locale."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": "bday",
+                    "placeholder": _("dd/mm/yyyy"),
+                    "maxlength": 10,
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        kwargs.setdefault("help_text", _("Day/month/year, for example 01/12/1990."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        return parse_birth_date(text, today=timezone.localdate())
 
 
 class LoginForm(forms.Form):
@@ -45,7 +104,7 @@ class RegisterGroupForm(forms.Form):
     participant_number = forms.CharField(
         label=_("Participant number"), max_length=32, widget=forms.TextInput(NUMBER_ATTRS)
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), input_formats=DATE_INPUT_FORMATS, widget=DateInput())
+    date_of_birth = BirthDateField(label=_("Date of birth"))
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
@@ -56,9 +115,7 @@ class RegisterGroupForm(forms.Form):
 
 class RegisterIndividualForm(forms.Form):
     policy_number = forms.CharField(label=_("Policy number"), max_length=32, widget=forms.TextInput(NUMBER_ATTRS))
-    date_of_birth = forms.DateField(
-        label=_("Date of birth of the insured"), input_formats=DATE_INPUT_FORMATS, widget=DateInput()
-    )
+    date_of_birth = BirthDateField(label=_("Date of birth of the insured"))
     contact = forms.CharField(
         label=_("E-mail or mobile number on file"),
         max_length=254,
@@ -69,9 +126,12 @@ class RegisterIndividualForm(forms.Form):
 
 class RegisterDplkForm(forms.Form):
     participant_number = forms.CharField(
-        label=_("DPLK participant number"), max_length=32, widget=forms.TextInput(NUMBER_ATTRS)
+        label=_("DPLK participant number"),
+        max_length=32,
+        help_text=_("Printed on your DPLK membership certificate and at the top of each balance statement."),
+        widget=forms.TextInput(NUMBER_ATTRS),
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), input_formats=DATE_INPUT_FORMATS, widget=DateInput())
+    date_of_birth = BirthDateField(label=_("Date of birth"))
     contact = forms.CharField(
         label=_("E-mail or mobile number on file"),
         max_length=254,

@@ -105,8 +105,9 @@ def link_check(*, user, member) -> None:
 def link_request(*, user, member, request=None) -> PolicyLink:
     """Link a membership whose contact the user just proved (OTP verified by the caller).
 
-    Group and DPLK: ACTIVE at once, and it becomes the selected policy. Individual:
-    PENDING until customer service decides. Raises LinkError if linked meanwhile.
+    Group and DPLK: ACTIVE at once; it becomes the selected policy only when none was
+    (the member stays on the policy they were using, the menu says where the new one is).
+    Individual: PENDING until customer service decides. Raises LinkError if linked meanwhile.
     """
     status = (
         PolicyLink.Status.PENDING if member.policy.policy_type == PolicyType.INDIVIDUAL else PolicyLink.Status.ACTIVE
@@ -117,7 +118,7 @@ def link_request(*, user, member, request=None) -> PolicyLink:
             Member.objects.select_for_update().filter(pk=member.pk).first()
             link_check(user=user, member=member)
             link = PolicyLink.objects.create(user=user, member=member, status=status)
-            if status == PolicyLink.Status.ACTIVE:
+            if status == PolicyLink.Status.ACTIVE and user.selected_link_id is None:
                 User.objects.filter(pk=user.pk).update(selected_link=link)
                 user.selected_link = link
     except IntegrityError:

@@ -334,6 +334,26 @@ def appeal_open(claim: Claim) -> bool:
     return appealable and claim.appeal_count < 1 and (deadline is None or timezone.now() <= deadline)
 
 
+# Reductions the member bears by the plan's design, shown in the estimate before submitting.
+COST_SHARE_CODES = frozenset({"COPAY", "DEDUCTIBLE"})
+
+
+def cost_share_as_estimated(claim: Claim) -> bool:
+    """Was the claim approved exactly as the estimate said, less only the member's co-payment or
+    deductible? Then it is no partial rejection: the member pages say so and offer no appeal."""
+    if claim.status not in (S.PARTLY_APPROVED, S.PAID) or claim.decided_at is None:
+        return False
+    items = list(claim.items.all())
+    if not items:
+        return False
+    for item in items:
+        if item.officer_adjusted or item.amount_approved != item.amount_proposed:
+            return False
+        if any(reduction.get("code") not in COST_SHARE_CODES for reduction in item.reductions or []):
+            return False
+    return (claim.amount_approved or 0) < claim.amount_claimed
+
+
 def claim_appeal(*, claim: Claim, user, reason: str) -> Claim:
     """The member appeals a rejection or a partial approval, once, within APPEAL_WINDOW_DAYS.
 

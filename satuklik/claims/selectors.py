@@ -120,7 +120,7 @@ def claim_get_for_member(*, user, claim_id) -> Claim:
         .prefetch_related(
             Prefetch("items", queryset=ClaimItem.objects.select_related("benefit_item", "reason_code")),
             Prefetch("documents", queryset=ClaimDocument.objects.select_related("requirement")),
-            Prefetch("status_changes", queryset=ClaimStatusChange.objects.order_by("at", "id")),
+            Prefetch("status_changes", queryset=ClaimStatusChange.objects.select_related("actor").order_by("at", "id")),
             Prefetch("document_requests", queryset=DocumentRequest.objects.order_by("requested_at", "id")),
         )
         .filter(pk=claim_id)

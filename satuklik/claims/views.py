@@ -23,8 +23,9 @@ from satuklik.claims.banks import bank_name
 from satuklik.claims.documents import ACCEPT, MAX_CLAIM_BYTES, MAX_FILE_BYTES
 from satuklik.claims.idempotency import IdempotencyError, fingerprint, run_once
 from satuklik.claims.models import Claim
-from satuklik.claims.review import appeal_open
-from satuklik.claims.workflow import STATUS_EXPLANATIONS, WITH_DECISION_LETTER
+from satuklik.claims.review import appeal_open, cost_share_as_estimated
+from satuklik.claims.workflow import STATUS_EXPLANATIONS, WITH_DECISION_LETTER, member_actor_role, member_note
+from satuklik.core.money import format_rupiah
 
 S = Claim.Status
 PAGE_SIZE = 20
@@ -117,16 +118,39 @@ def claim_list(request):
     return render(request, "claims/list.html", {"page": page, "rows": rows, "can_claim": can_claim})
 
 
+def _status_words(claim, *, cost_share: bool) -> dict:
+    """The badge and the sentence under it; a co-payment the estimate predicted is no partial rejection."""
+    if cost_share and claim.status == S.PARTLY_APPROVED:
+        return {
+            "status_label": _("Approved"),
+            "status_explanation": _(
+                "Approved as estimated: the plan pays %(payable)s, your co-payment is %(share)s. "
+                "The payment to your bank account follows."
+            )
+            % {
+                "payable": format_rupiah(claim.amount_approved or 0),
+                "share": format_rupiah(claim.amount_claimed - (claim.amount_approved or 0)),
+            },
+        }
+    return {"status_label": claim.get_status_display(), "status_explanation": STATUS_EXPLANATIONS.get(claim.status, "")}
+
+
 def _detail_context(request, claim, *, upload_form=None, appeal_form=None):
     checklist, other_documents = selectors.checklist_for(claim=claim)
     open_request = selectors.open_document_request(claim)
-    can_appeal = appeal_open(claim)
+    cost_share = cost_share_as_estimated(claim)
+    can_appeal = appeal_open(claim) and not cost_share
     decided = claim.decided_at is not None and claim.status in WITH_DECISION_LETTER
     return {
         "claim": claim,
         "items": list(claim.items.all()),
         "timeline": [
-            {"change": change, "explanation": STATUS_EXPLANATIONS.get(change.new_status, "")}
+            {
+                "change": change,
+                "explanation": STATUS_EXPLANATIONS.get(change.new_status, ""),
+                "note": member_note(change),
+                "by": member_actor_role(change),
+            }
             for change in claim.status_changes.all()
         ],
         "checklist": checklist,
@@ -140,10 +164,10 @@ def _detail_context(request, claim, *, upload_form=None, appeal_form=None):
         "bank_name": bank_name(claim.bank_code),
         "payee_warning": services.payee_warning(claim),
         "accept": ACCEPT,
-        "status_explanation": STATUS_EXPLANATIONS.get(claim.status, ""),
         "decision_due": selectors.decision_due(claim),
         # Read at each request, so the page states the rule's own number.
         "appeal_working_days": working_days.APPEAL_WORKING_DAYS,
+        **_status_words(claim, cost_share=cost_share),
     }
 
 

@@ -56,6 +56,26 @@ STATUS_EXPLANATIONS = {
 }
 
 
+# Moves whose note is a person's own words to the member (the officer's request or decision,
+# the member's appeal). Other notes are the back office's record ("Review started by ...",
+# the transfer reference) in the officer's language: the member reads the explanation instead.
+MEMBER_NOTE_STATUSES = frozenset({S.DOCUMENTS_REQUESTED, S.APPROVED, S.PARTLY_APPROVED, S.REJECTED, S.APPEALED})
+
+
+def member_note(change: ClaimStatusChange) -> str:
+    """The note a member may read for a status change ("" when it is back-office text)."""
+    return change.note if change.new_status in MEMBER_NOTE_STATUSES else ""
+
+
+def member_actor_role(change: ClaimStatusChange) -> str:
+    """Who made the move, by role: a member never sees a staff username."""
+    if change.actor_id is None:
+        return ""
+    if change.actor.is_staff:
+        return _("Claims officer")
+    return ""
+
+
 class IllegalTransition(Exception):
     """A status move not in ALLOWED_TRANSITIONS; .message is translated for the user."""
 
@@ -132,13 +152,14 @@ def _notify_member(*, claim_id: int, change_id: int) -> None:
             "participant": claim.member.full_name,
             "status": status,
             "explanation": explanation,
-            "note": change.note,
+            "note": member_note(change),
             "due_date": claim.decision_due_date,
             "submitted": change.old_status == S.DRAFT,
             "path": reverse("claims:detail", args=[claim.pk]),
         }
         title = _("Claim %(number)s: %(status)s") % {"number": claim.number, "status": status}
-        body = explanation + (f"\n{change.note}" if change.note else "")
+        note = member_note(change)
+        body = explanation + (f"\n{note}" if note else "")
     with transaction.atomic():
         if user.email:
             notifications.email_send(to=user.email, template="claim_status", context=context, user=user)

@@ -15,9 +15,18 @@ NAVIGATION = [
 ]
 
 
-def _navigation(request):
+# The sections an Individual life policy or a DPLK membership does not have (no health
+# claims, cards or hospital network): left out of the bar while such a policy is selected.
+HEALTH_SECTIONS = {"claims:list", "cards:list", "providers:search"}
+# The session key the main menu writes (satuklik.policies.views.MENU_POLICY_TYPE).
+MENU_POLICY_TYPE = "menu_policy_type"
+
+
+def _navigation(request, *, policy_type=None):
     items = []
     for url_name, label, icon in NAVIGATION:
+        if policy_type in ("INDIVIDUAL", "DPLK") and url_name in HEALTH_SECTIONS:
+            continue
         try:
             url = reverse(url_name)
         except NoReverseMatch:
@@ -28,8 +37,10 @@ def _navigation(request):
 
 
 def branding(request):
-    navigation = _navigation(request)
     signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
+    session = getattr(request, "session", None)
+    policy_type = session.get(MENU_POLICY_TYPE) if signed_in and session is not None else None
+    navigation = _navigation(request, policy_type=policy_type)
     return {
         "brand": settings.BRAND,
         "demo_mode": settings.DEMO_MODE,

@@ -281,3 +281,65 @@ def project_balance(*, balance: int, annual_contribution: int, annual_return_per
     if not math.isfinite(value):
         raise ValueError("projection out of range")
     return round(value)
+
+
+@dataclass
+class HomeAction:
+    """Something the member should do now, shown above the main menu's tiles."""
+
+    kind: str
+    text: str
+    url: str
+    link_text: str
+
+
+def home_actions(*, user, selected) -> list[HomeAction]:
+    """Claims waiting for documents and cards of the selected Group policy not activated yet.
+
+    Three queries whatever the number of claims and dependents. (Pending links are listed
+    from the menu's own links.)
+    """
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from satuklik.claims.models import Claim
+    from satuklik.claims.selectors import claims_visible_to
+
+    actions = []
+    waiting = list(
+        claims_visible_to(user=user)
+        .filter(status=Claim.Status.DOCUMENTS_REQUESTED)
+        .order_by("-submitted_at")
+        .values_list("pk", "number")[:3]
+    )
+    for claim_id, number in waiting:
+        actions.append(
+            HomeAction(
+                kind="documents",
+                text=_("Claim %(number)s needs more documents.") % {"number": number},
+                url=reverse("claims:detail", args=[claim_id]),
+                link_text=_("Upload them"),
+            )
+        )
+    if selected is not None and selected.member.policy.policy_type == PolicyType.GROUP:
+        member_id = selected.member_id
+        inactive = (
+            Member.objects.filter(Q(pk=member_id) | Q(principal_id=member_id), status=Member.Status.ACTIVE)
+            .filter(card_activation__isnull=True)
+            .count()
+        )
+        if inactive:
+            actions.append(
+                HomeAction(
+                    kind="card",
+                    text=ngettext(
+                        "%(count)d eCard is not activated yet: activate it before you visit a hospital.",
+                        "%(count)d eCards are not activated yet: activate them before you visit a hospital.",
+                        inactive,
+                    )
+                    % {"count": inactive},
+                    url=reverse("cards:list"),
+                    link_text=_("Activate"),
+                )
+            )
+    return actions

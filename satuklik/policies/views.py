@@ -22,6 +22,7 @@ from satuklik.accounts import forms as account_forms
 from satuklik.accounts import linking, otp, throttle
 from satuklik.accounts.models import OtpChannel, OtpPurpose
 from satuklik.accounts.security import client_ip
+from satuklik.core.context_processors import MENU_POLICY_TYPE
 from satuklik.policies import selectors
 from satuklik.policies.benefits import benefit_usage_for_member
 from satuklik.policies.models import BenefitType, Member, PolicyType
@@ -77,11 +78,17 @@ def main_menu(request):
         for link in links
         if link.status == link.Status.PENDING
     ]
+    policy_type = selected.member.policy.policy_type if selected else ""
+    # The bottom bar of every page follows the selected policy's type (satuklik.core.context_processors):
+    # kept in the session, so the other pages need no query for it.
+    if request.session.get(MENU_POLICY_TYPE) != policy_type:
+        request.session[MENU_POLICY_TYPE] = policy_type
     context = {
         "selected": selected,
         "selected_label": selectors.membership_label(selected.member) if selected else "",
         "options": options,
         "pending": pending,
+        "actions": selectors.home_actions(user=request.user, selected=selected),
         "tiles": menu_tiles(selected) if selected else [],
     }
     response = render(request, "policies/main_menu.html", context)

@@ -194,10 +194,11 @@ def test_another_member_gets_404_everywhere(client, jane):
 
 def test_detail_shows_timeline_amounts_and_due_date(client, jane):
     claim = ClaimFactory(member=jane.policy_links.get().member, status=S.SUBMITTED)
-    claim_transition(claim=claim, to_status=S.IN_REVIEW, note="Sedang diperiksa")
+    claim_transition(claim=claim, to_status=S.IN_REVIEW, note="Review started by klaim.")
     page = _html(client.get(f"/claims/{claim.pk}/"))
     assert page.count("<li data-status=") == 2
-    assert "Sedang diperiksa" in page
+    # The back office's own note is not the member's: they read the explanation.
+    assert "klaim" not in page and "A claims officer is reviewing your claim." in page
     assert "01/04/2025" in page  # the factory's due date
     assert 'data-field="claimed">Rp 300.000<' in page
 
