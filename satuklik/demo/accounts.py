@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from satuklik.accounts import otp
 from satuklik.accounts.models import LoginName, PolicyLink, User
+from satuklik.accounts.services import username_base, username_candidates
 from satuklik.core import roles
 from satuklik.demo.policies import PERSONAS
 from satuklik.policies.models import Member
@@ -44,6 +45,40 @@ def _persona_account(persona, now) -> tuple[User, bool]:
     user.save()
     LoginName.objects.create(user=user, name=username)
     return user, True
+
+
+def member_account(member, now) -> User:
+    """An account for an invented member (a demo claimant), linked to their membership.
+
+    Its login name follows the registration's rule (JANERA0112, then a letter); it has no
+    usable password: nobody signs in as them (the forgot-password journey would let one).
+    """
+    login = LoginName.objects.select_related("user").filter(member=member).first()
+    if login is not None:
+        return login.user
+    name = next(
+        candidate
+        for candidate in username_candidates(
+            username_base(full_name=member.full_name, date_of_birth=member.date_of_birth)
+        )
+        if not LoginName.objects.filter(name=candidate).exists()
+    )
+    user = User(
+        username=name,
+        full_name=member.full_name,
+        email=member.email or "",
+        mobile=otp.normalise_mobile(member.mobile or ""),
+        date_of_birth=member.date_of_birth,
+        email_verified_at=now if member.email else None,
+        preferred_language="id",
+        eula_version=settings.EULA_VERSION,
+        eula_accepted_at=now,
+    )
+    user.set_unusable_password()
+    user.save()
+    LoginName.objects.create(user=user, name=name, member=member)
+    PolicyLink.objects.create(user=user, member=member, status=PolicyLink.Status.ACTIVE, decided_at=now)
+    return user
 
 
 def build_demo_accounts(stdout=None):

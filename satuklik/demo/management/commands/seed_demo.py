@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from satuklik.core import roles
 from satuklik.demo.accounts import build_demo_accounts, staff_setup
+from satuklik.demo.claims import build_demo_claims
 from satuklik.demo.policies import DEFAULT_MEMBERS, build_demo_policies
 from satuklik.demo.providers import build_demo_providers
 
@@ -26,6 +27,7 @@ BUILDERS = [
     (build_demo_policies, {"members", "today"}),  # the insurer's data and the PERSONAS
     (build_demo_providers, set()),  # partner hospitals, in the network of the plans above
     (build_demo_accounts, set()),  # pre-registered personas (reads PERSONAS) and the staff's TOTP
+    (build_demo_claims, {"today"}),  # the personas' claims, card, notifications; the officer's queue
 ]
 
 
