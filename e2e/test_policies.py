@@ -145,8 +145,8 @@ def test_jane_links_switches_and_uses_her_ecard(page, jane, sign_in, outbox, new
     assert "00012345 (DPLK) is now in the list" in page.locator("[data-testid=link-where]").inner_text()
     page.get_by_role("link", name="Back to the main menu").click()
 
-    # --- switching: she stays on her Group policy; the tiles follow the selected one ----
-    assert page.locator("[data-testid=selected-policy]").inner_text() == "12345678 (Group)"
+    # --- switching: linking DPLK kept the policy she was on; the tiles follow the selected one
+    assert page.locator("[data-testid=selected-policy]").inner_text() == "00056789 (Individual)"
     switch_to(page, "00012345 (DPLK)")
     assert tiles(page) == [["policies-dplk", True], ["policies-members", True]]
     screenshot("policies-dplk-menu")
