@@ -2,10 +2,10 @@
 every app server).
 
 Login (see docs/accounts.md):
-- per username + IP: LOCK_AFTER (5) failures within a LOCK_WINDOW (15 min) window lock
+- per username + IP: LOCK_AFTER (5) failures within LOCK_WINDOW (15 to 30 min) lock
   that pair for LOCK_SECONDS (15 min). An attacker elsewhere cannot lock the victim out:
   the victim's own IP has its own counter.
-- per username across all IPs: after SLOW_AFTER (20) failures in an hour, attempts for
+- per username across all IPs: after SLOW_AFTER (20) failures in the last hour (or two), attempts for
   that username are spaced SLOW_SPACING_SECONDS (10 s) apart - a delay, never a lock -
   except from a browser that signed in to that username before (a signed device cookie).
 - a success resets both counters.
@@ -34,21 +34,34 @@ REGISTER_MAX_MISMATCHES = 10
 REGISTER_WINDOW_SECONDS = 60 * 60
 
 
-def _window(seconds: int) -> int:
-    return int(time.time() // seconds)
+def _bucket_keys(kind: str, ident: str, window_seconds: int) -> tuple[str, str]:
+    """This window's bucket and the previous one. Counting both means a failure is never
+    forgotten before it is a full window old (a fixed bucket alone forgot all of them at
+    every clock boundary: 20 failures at 07:59 were none at 08:00)."""
+    now = int(time.time() // window_seconds)
+    return f"acct:{kind}:{ident}:{now}", f"acct:{kind}:{ident}:{now - 1}"
 
 
-def _count_key(kind: str, ident: str, window_seconds: int) -> str:
-    return f"acct:{kind}:{ident}:{_window(window_seconds)}"
+def _count(kind: str, ident: str, window_seconds: int) -> int:
+    """Failures of the last one to two windows (at least every one younger than a window)."""
+    return sum(cache.get_many(_bucket_keys(kind, ident, window_seconds)).values())
 
 
-def _incr(key: str, ttl: int) -> int:
-    cache.add(key, 0, ttl)
+def _bump(kind: str, ident: str, window_seconds: int) -> int:
+    """Count one more; returns the count as _count sees it."""
+    current, previous = _bucket_keys(kind, ident, window_seconds)
+    ttl = 2 * window_seconds + 60
+    cache.add(current, 0, ttl)
     try:
-        return cache.incr(key)
+        mine = cache.incr(current)
     except ValueError:  # evicted between add and incr
-        cache.set(key, 1, ttl)
-        return 1
+        cache.set(current, 1, ttl)
+        mine = 1
+    return mine + (cache.get(previous) or 0)
+
+
+def _clear(kind: str, ident: str, window_seconds: int) -> list[str]:
+    return list(_bucket_keys(kind, ident, window_seconds))
 
 
 def _until_left(key: str) -> int:
@@ -75,7 +88,7 @@ def login_spacing_for(username: str, trusted_device: bool) -> int:
     """Seconds to wait before the next try of this username (0: go ahead); claims the slot."""
     if trusted_device:
         return 0
-    failures = cache.get(_count_key("ufail", digest(username), SLOW_WINDOW_SECONDS)) or 0
+    failures = _count("ufail", digest(username), SLOW_WINDOW_SECONDS)
     if failures < SLOW_AFTER:
         return 0
     key = f"acct:space:{digest(username)}"
@@ -88,11 +101,11 @@ def login_spacing_for(username: str, trusted_device: bool) -> int:
 
 def login_failure(username: str, ip: str | None) -> bool:
     """Count a failure; True when it locks the pair."""
-    _incr(_count_key("ufail", digest(username), SLOW_WINDOW_SECONDS), SLOW_WINDOW_SECONDS + 60)
-    failures = _incr(_count_key("pfail", _pair(username, ip), LOCK_WINDOW_SECONDS), LOCK_WINDOW_SECONDS + 60)
+    _bump("ufail", digest(username), SLOW_WINDOW_SECONDS)
+    failures = _bump("pfail", _pair(username, ip), LOCK_WINDOW_SECONDS)
     if failures >= LOCK_AFTER:
         cache.set(f"acct:lock:{_pair(username, ip)}", time.time() + LOCK_SECONDS, LOCK_SECONDS + 60)
-        cache.delete(_count_key("pfail", _pair(username, ip), LOCK_WINDOW_SECONDS))
+        cache.delete_many(_clear("pfail", _pair(username, ip), LOCK_WINDOW_SECONDS))
         return True
     return False
 
@@ -101,8 +114,8 @@ def login_success(usernames, ip: str | None) -> None:
     for username in usernames:
         cache.delete_many(
             [
-                _count_key("pfail", _pair(username, ip), LOCK_WINDOW_SECONDS),
-                _count_key("ufail", digest(username), SLOW_WINDOW_SECONDS),
+                *_clear("pfail", _pair(username, ip), LOCK_WINDOW_SECONDS),
+                *_clear("ufail", digest(username), SLOW_WINDOW_SECONDS),
                 f"acct:lock:{_pair(username, ip)}",
                 f"acct:space:{digest(username)}",
             ]
@@ -126,11 +139,11 @@ def registration_person(*, policy_type: str, policy_number: str = "", participan
 
 def register_blocked(ip: str | None, identifier: str) -> bool:
     return any(
-        (cache.get(_count_key("reg", key, REGISTER_WINDOW_SECONDS)) or 0) >= REGISTER_MAX_MISMATCHES
+        _count("reg", key, REGISTER_WINDOW_SECONDS) >= REGISTER_MAX_MISMATCHES
         for key in (digest(f"ip|{ip or '-'}"), digest(f"id|{identifier}"))
     )
 
 
 def register_mismatch(ip: str | None, identifier: str) -> None:
     for key in (digest(f"ip|{ip or '-'}"), digest(f"id|{identifier}")):
-        _incr(_count_key("reg", key, REGISTER_WINDOW_SECONDS), REGISTER_WINDOW_SECONDS + 60)
+        _bump("reg", key, REGISTER_WINDOW_SECONDS)

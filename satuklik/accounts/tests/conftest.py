@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from satuklik.notifications.models import Message
 from satuklik.policies.models import PolicyType
@@ -62,3 +63,11 @@ def last_code(to):
     message = Message.objects.filter(recipient=to).order_by("-id").first()
     assert message is not None, f"nothing sent to {to}"
     return re.search(r"\b(\d{6})\b", message.body).group(1)
+
+
+def just_before_a_boundary(window_seconds: int) -> datetime.datetime:
+    """Two seconds before the clock enters a new window of this length (counters that forgot
+    everything at a window boundary failed here)."""
+    now = timezone.now().timestamp()
+    boundary = (now // window_seconds + 1) * window_seconds
+    return datetime.datetime.fromtimestamp(boundary - 2, tz=datetime.UTC)

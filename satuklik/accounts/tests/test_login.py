@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from satuklik.accounts import throttle
 from satuklik.accounts.models import SecurityEvent
+from satuklik.accounts.tests.conftest import just_before_a_boundary
 from satuklik.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +115,31 @@ def test_many_addresses_only_slow_a_username_down_and_a_known_browser_is_not_slo
     with time_machine.travel(start + timedelta(seconds=throttle.SLOW_SPACING_SECONDS + 1), tick=False):
         newcomer = Client()  # another browser of the victim, after the short delay
         assert _login(newcomer, "JANERA0112", DEFAULT_PASSWORD, ip="10.3.0.1").status_code == 302
+
+
+def test_failures_just_before_the_hour_still_slow_the_username_after_it(member):
+    start = just_before_a_boundary(throttle.SLOW_WINDOW_SECONDS)
+    with time_machine.travel(start, tick=False):
+        for n in range(throttle.SLOW_AFTER):
+            _login(Client(), "JANERA0112", "guess", ip=f"10.1.{n // 4}.{n % 4}")
+    with time_machine.travel(start + timedelta(seconds=5), tick=False):  # the next hour
+        _login(Client(), "JANERA0112", "guess", ip="10.2.0.1")
+        assert _login(Client(), "JANERA0112", "guess", ip="10.2.0.2").status_code == 429
+    # Two hours later the old failures are forgotten.
+    with time_machine.travel(start + timedelta(hours=2, seconds=5), tick=False):
+        _login(Client(), "JANERA0112", "guess", ip="10.2.0.3")
+        assert _login(Client(), "JANERA0112", "guess", ip="10.2.0.4").status_code == 401
+
+
+def test_failures_on_both_sides_of_a_quarter_hour_lock_the_pair(client, member):
+    start = just_before_a_boundary(throttle.LOCK_WINDOW_SECONDS)
+    with time_machine.travel(start, tick=False):
+        for _ in range(throttle.LOCK_AFTER - 2):
+            assert _login(client, "JANERA0112", "wrong").status_code == 401
+    with time_machine.travel(start + timedelta(seconds=5), tick=False):
+        for _ in range(2):
+            _login(client, "JANERA0112", "wrong")
+        assert _login(client, "JANERA0112", DEFAULT_PASSWORD).status_code == 429
 
 
 def test_idle_session_ends_after_thirty_minutes(client, member):

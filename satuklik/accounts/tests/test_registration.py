@@ -4,12 +4,13 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.urls import reverse
 
-from satuklik.accounts import services
+from satuklik.accounts import services, throttle
 from satuklik.accounts.models import AuthFlow, LoginName, OtpChallenge, PolicyLink, SecurityEvent, User
-from satuklik.accounts.tests.conftest import last_code
+from satuklik.accounts.tests.conftest import just_before_a_boundary, last_code
 from satuklik.accounts.tests.factories import UserFactory
 from satuklik.notifications.models import Message
 from satuklik.policies.models import Member, PolicyType
@@ -83,6 +84,17 @@ def test_too_many_mismatches_from_one_place_are_refused(client, jane):
         _register_group(client, {**JANE_GROUP, "date_of_birth": "1990-01-01"})
     response = _register_group(client)  # even the right data, for a while
     assert response.status_code == 400 and AuthFlow.objects.count() == 0
+
+
+def test_mismatches_just_before_the_hour_still_count_after_it(client, jane):
+    start = just_before_a_boundary(throttle.REGISTER_WINDOW_SECONDS)
+    with time_machine.travel(start, tick=False):
+        for _ in range(throttle.REGISTER_MAX_MISMATCHES):
+            _register_group(client, {**JANE_GROUP, "date_of_birth": "1990-01-01"})
+    with time_machine.travel(start + datetime.timedelta(seconds=5), tick=False):
+        assert _register_group(client).status_code == 400 and AuthFlow.objects.count() == 0
+    with time_machine.travel(start + datetime.timedelta(hours=2, seconds=5), tick=False):
+        assert _register_group(client).status_code == 302
 
 
 def test_group_registration_stores_eula_and_links_the_membership(client, jane):
