@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 
 @pytest.fixture(autouse=True)
@@ -190,3 +192,14 @@ def admin_client(client, admin_user):
     from satuklik.accounts.tests.staff import admin_sign_in
 
     return admin_sign_in(client, admin_user, password="password")
+
+
+@pytest.fixture
+def _keep_test_connection():
+    """For tests that call the WSGI app directly (schemathesis), not through Django's test
+    client: keep the test transaction's connection open across their requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -2,8 +2,6 @@
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -12,16 +10,6 @@ from satuklik.accounts import services as account_services
 from satuklik.claims.tests.factories import member_user, ready_draft
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(path_regex=r"^/api/v1/claims")
-
-
-@pytest.fixture
-def _keep_test_connection():
-    # Requests go straight to the WSGI app: keep the test transaction's connection open.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

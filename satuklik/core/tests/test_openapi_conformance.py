@@ -10,8 +10,6 @@ factor; requests go straight to the WSGI application, no server needed.
 import pytest
 import schemathesis
 from django.contrib.auth.models import Group
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -41,17 +39,6 @@ CHEAP = settings(
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_keep_test_connection")]
-
-
-@pytest.fixture
-def _keep_test_connection():
-    # Requests go straight to the WSGI app, not through Django's test client, which
-    # would otherwise close the test transaction's connection after each request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
