@@ -64,3 +64,23 @@ def test_the_compiled_catalogue_is_used():
         assert translation.gettext("Main menu") == "Menu Utama"
     with translation.override("en"):
         assert translation.gettext("Main menu") == "Main menu"
+
+
+@pytest.mark.parametrize(
+    "language, hours, licence",
+    [
+        ("id", "Senin-Jumat 08.00-17.00 WIB", "Berizin dan diawasi oleh Otoritas Jasa Keuangan (OJK)"),
+        ("en", "Monday-Friday 08:00-17:00 WIB", "Licensed and supervised by the Financial Services Authority (OJK)"),
+    ],
+)
+def test_office_hours_and_licence_line_are_in_the_readers_language(client, db, language, hours, licence):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert hours in page
+    assert licence in page
+
+
+def test_english_labels_carry_no_indonesian_in_brackets(client, db):
+    for path in ("/accounts/login/", "/accounts/register/", "/accounts/password-reset/"):
+        page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        for word in ("(Daftar)", "(Menu Utama)", "(Lupa Password)", "(Lanjut)"):
+            assert word not in page, (path, word)
