@@ -198,6 +198,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# dd/mm/yyyy in both languages (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 # The language switch is remembered for a year (Django's default cookie ends with the browser session).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"

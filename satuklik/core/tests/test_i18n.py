@@ -84,3 +84,28 @@ def test_english_labels_carry_no_indonesian_in_brackets(client, db):
         page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         for word in ("(Daftar)", "(Menu Utama)", "(Lupa Password)", "(Lanjut)"):
             assert word not in page, (path, word)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_dates_are_day_month_year_in_both_languages(language):
+    import datetime
+
+    from django.template import Context, Template
+
+    template = Template("{{ day }}|{{ day|date }}|{{ moment|date:'DATETIME_FORMAT' }}")
+    moment = datetime.datetime(2026, 3, 4, 9, 5)
+    with translation.override(language):
+        rendered = template.render(Context({"day": datetime.date(2026, 3, 4), "moment": moment}))
+    assert rendered == "04/03/2026|04/03/2026|04/03/2026 09:05"
+
+
+def test_no_template_formats_a_date_another_way():
+    found = []
+    for path in list((settings.BASE_DIR / "satuklik").rglob("templates/**/*.*")) + list(
+        (settings.BASE_DIR / "templates").rglob("*.*")
+    ):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for date_format in re.findall(r"\|date:\"([^\"]*)\"", line):
+                if not date_format.startswith("d/m/Y"):
+                    found.append(f"{path}:{number} {date_format}")
+    assert not found
