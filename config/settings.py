@@ -198,6 +198,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# dd/mm/yyyy in both languages (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 # The language switch is remembered for a year (Django's default cookie ends with the browser session).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -340,17 +342,21 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
 )
 
 # --- Branding: nothing in the code names a real insurer -------------------------------
+# The defaults of the regulator note and the office hours are English msgids, shown in the
+# reader's language; a value set in the environment is shown as written.
 BRAND = {
     "APP_NAME": os.environ.get("BRAND_APP_NAME", "Satuklik"),
     "INSURER_NAME": os.environ.get("BRAND_INSURER_NAME", "PT Asuransi Contoh Sejahtera"),
-    "REGULATOR_NOTE": os.environ.get("BRAND_REGULATOR_NOTE", "Berizin dan diawasi oleh Otoritas Jasa Keuangan"),
+    "REGULATOR_NOTE": os.environ.get(
+        "BRAND_REGULATOR_NOTE", _("Licensed and supervised by the Financial Services Authority (OJK)")
+    ),
     "LOGO_URL": os.environ.get("BRAND_LOGO_URL", "/static/img/logo.svg"),
     "PRIMARY_COLOR": os.environ.get("BRAND_PRIMARY_COLOR", "#b3001b"),
     "PRIMARY_DARK_COLOR": os.environ.get("BRAND_PRIMARY_DARK_COLOR", "#7a0012"),
     "ACCENT_COLOR": os.environ.get("BRAND_ACCENT_COLOR", "#1f5f8b"),
     "CALL_CENTER": os.environ.get("BRAND_CALL_CENTER", "1500-123"),
     "CARE_EMAIL": os.environ.get("BRAND_CARE_EMAIL", "care@asuransi-contoh.example"),
-    "OFFICE_HOURS": os.environ.get("BRAND_OFFICE_HOURS", "Senin-Jumat 08.00-17.00 WIB"),
+    "OFFICE_HOURS": os.environ.get("BRAND_OFFICE_HOURS", _("Monday-Friday 08:00-17:00 WIB")),
     "WEBSITE": os.environ.get("BRAND_WEBSITE", "https://asuransi-contoh.example"),
 }
 

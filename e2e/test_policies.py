@@ -99,7 +99,7 @@ def test_jane_links_switches_and_uses_her_ecard(page, jane, sign_in, outbox, new
     user, group, outpatient = jane
     sign_in(user)
     open_menu(page)
-    assert page.locator("h1").inner_text() == "Hallo, JANE RAILEY"
+    assert page.locator("h1").inner_text() == "Hello, JANE RAILEY"
     assert page.locator("[data-testid=selected-policy]").inner_text() == "12345678 (Group)"
 
     # --- Individu by SMS: an access request -------------------------------------------

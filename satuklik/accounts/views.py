@@ -151,6 +151,8 @@ def login_view(request):
                 error, status = refusal.message, refusal.status
             else:
                 auth_login(request, attempt.user)  # a new session key
+                # Notifications and e-mails go out in the language the member uses now.
+                services.user_set_language(user=attempt.user, language=request.LANGUAGE_CODE)
                 if attempt.staff:
                     # Staff capabilities open only after the code step (accounts.decorators).
                     response = redirect(f"{reverse('accounts:login-code')}?{urlencode({'next': next_url})}")

@@ -71,7 +71,7 @@ def cards_activate_all(request):
             % {"count": len(activated)},
         )
     for card, message in refused:
-        messages.error(request, f"{card.member.full_name}: {message}")
+        messages.error(request, _("%(name)s: %(reason)s") % {"name": card.member.full_name, "reason": message})
     return redirect("cards:list")
 
 

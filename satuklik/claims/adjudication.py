@@ -309,6 +309,14 @@ def adjudicate_lines(
     return Proposal(claim_id, items, ceiling_limit=ceiling.limit_amount, ceiling_remaining=standing.remaining_amount)
 
 
+def _day(value) -> str:
+    """An ISO date kept in a reason's detail, as the member reads dates: dd/mm/yyyy."""
+    try:
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return value or ""
+
+
 def describe_reduction(reduction: Reduction | dict) -> str:
     """The reduction in words, in the active language (for the back office and the letter)."""
     if isinstance(reduction, dict):
@@ -325,7 +333,7 @@ def describe_reduction(reduction: Reduction | dict) -> str:
     if code == Reason.WAITING_PERIOD:
         return _("Waiting period of %(days)s days (covered from %(until)s): %(amount)s not paid.") % {
             "days": detail.get("days"),
-            "until": detail.get("until"),
+            "until": _day(detail.get("until")),
             "amount": money,
         }
     if code == Reason.LIMIT_COUNT:

@@ -399,10 +399,10 @@ def claim_details_update(
             ) from None
         if item.pk in seen:
             raise ClaimError(
-                _("%(item)s is listed twice: enter its total once.") % {"item": item.name}, code="item_twice"
+                _("%(item)s is listed twice: enter its total once.") % {"item": item.display_name}, code="item_twice"
             )
         seen.add(item.pk)
-        amount = _parse_amount(entry.get("amount"), label=item.name)
+        amount = _parse_amount(entry.get("amount"), label=item.display_name)
         quantity = entry.get("quantity") or 1
         try:
             quantity = int(quantity)
@@ -410,14 +410,15 @@ def claim_details_update(
             quantity = 0
         if quantity < 1 or quantity > MAX_DAYS:
             raise ClaimError(
-                _("Enter the number of days (or times) of %(item)s.") % {"item": item.name}, code="invalid_quantity"
+                _("Enter the number of days (or times) of %(item)s.") % {"item": item.display_name},
+                code="invalid_quantity",
             )
         if item.limit_period == LimitPeriod.PER_DAY and discharge_date and admission_date:
             stay = (discharge_date - admission_date).days + 1
             if quantity > stay:
                 raise ClaimError(
                     _("%(item)s: %(days)s days is more than the stay of %(stay)s days.")
-                    % {"item": item.name, "days": quantity, "stay": stay},
+                    % {"item": item.display_name, "days": quantity, "stay": stay},
                     code="invalid_quantity",
                 )
         rows.append(ClaimItem(benefit_item=item, amount_claimed=amount, quantity=quantity))

@@ -6,6 +6,7 @@ one. Money is integer rupiah (BigIntegerField), never float.
 """
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from satuklik.core.models import TimeStampedModel
@@ -158,6 +159,13 @@ class BenefitItem(TimeStampedModel):
 
     def __str__(self):
         return f"{self.plan.code}/{self.code} {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the English one in English when the insurer gave one."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
     @property
     def is_ceiling(self) -> bool:

@@ -190,7 +190,6 @@ def benefit_detail(request, member_id, benefit_type):
             "year_start": usages[0].policy_year_start,
             "year_end": usages[0].policy_year_end,
             "today": today,
-            "english": request.LANGUAGE_CODE == "en",
         },
     )
 

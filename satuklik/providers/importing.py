@@ -101,7 +101,7 @@ def services():
                 continue
             if word not in words:
                 raise ValueError(
-                    _("%(value)s is not a service (write e.g. Rawat Inap; Rawat Jalan; Gigi; Melahirkan; Kacamata)")
+                    _("%(value)s is not a service (write e.g. Rawat Inap; Rawat Jalan; Gigi; Melahirkan; Optik)")
                     % {"value": part.strip()}
                 )
             found.add(words[word])

@@ -19,7 +19,7 @@ class ProviderType(models.TextChoices):
     HOSPITAL = "HOSPITAL", _("Hospital")
     CLINIC = "CLINIC", _("Clinic")
     DENTAL_CLINIC = "DENTAL_CLINIC", _("Dental clinic")
-    OPTICAL = "OPTICAL", _("Optician")  # a shop; the benefit type is "Optical" (Kacamata)
+    OPTICAL = "OPTICAL", _("Optician")  # a shop; the benefit type is "Optical" (Optik)
     PHARMACY = "PHARMACY", _("Pharmacy")
     LABORATORY = "LABORATORY", _("Laboratory")
 

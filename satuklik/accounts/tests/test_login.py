@@ -233,3 +233,22 @@ def test_next_parameter_stays_on_this_site(client, member):
         {"username": "JANERA0112", "password": DEFAULT_PASSWORD},
     )
     assert response.url == reverse("core:home")
+
+
+def test_the_language_used_at_login_is_the_one_notifications_go_out_in(client, member):
+    from satuklik.notifications import services as notifications
+
+    member.preferred_language = "id"
+    member.save()
+    response = client.post(
+        reverse(LOGIN),
+        {"username": member.username, "password": DEFAULT_PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.preferred_language == "en"
+    context = {"name": member.display_name, "when": timezone.localtime()}
+    message = notifications.email_send(to="jane@example.com", template="password_changed", context=context, user=member)
+    assert "password was changed" in message.subject
+    assert "Kata sandi" not in message.subject

@@ -64,3 +64,48 @@ def test_the_compiled_catalogue_is_used():
         assert translation.gettext("Main menu") == "Menu Utama"
     with translation.override("en"):
         assert translation.gettext("Main menu") == "Main menu"
+
+
+@pytest.mark.parametrize(
+    "language, hours, licence",
+    [
+        ("id", "Senin-Jumat 08.00-17.00 WIB", "Berizin dan diawasi oleh Otoritas Jasa Keuangan (OJK)"),
+        ("en", "Monday-Friday 08:00-17:00 WIB", "Licensed and supervised by the Financial Services Authority (OJK)"),
+    ],
+)
+def test_office_hours_and_licence_line_are_in_the_readers_language(client, db, language, hours, licence):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert hours in page
+    assert licence in page
+
+
+def test_english_labels_carry_no_indonesian_in_brackets(client, db):
+    for path in ("/accounts/login/", "/accounts/register/", "/accounts/password-reset/"):
+        page = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        for word in ("(Daftar)", "(Menu Utama)", "(Lupa Password)", "(Lanjut)"):
+            assert word not in page, (path, word)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_dates_are_day_month_year_in_both_languages(language):
+    import datetime
+
+    from django.template import Context, Template
+
+    template = Template("{{ day }}|{{ day|date }}|{{ moment|date:'DATETIME_FORMAT' }}")
+    moment = datetime.datetime(2026, 3, 4, 9, 5)
+    with translation.override(language):
+        rendered = template.render(Context({"day": datetime.date(2026, 3, 4), "moment": moment}))
+    assert rendered == "04/03/2026|04/03/2026|04/03/2026 09:05"
+
+
+def test_no_template_formats_a_date_another_way():
+    found = []
+    for path in list((settings.BASE_DIR / "satuklik").rglob("templates/**/*.*")) + list(
+        (settings.BASE_DIR / "templates").rglob("*.*")
+    ):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for date_format in re.findall(r"\|date:\"([^\"]*)\"", line):
+                if not date_format.startswith("d/m/Y"):
+                    found.append(f"{path}:{number} {date_format}")
+    assert not found

@@ -123,7 +123,7 @@ def test_main_menu_greets_and_lists_every_linked_policy(jane, world):
     response = jane.get("/")
     assert response.status_code == 200
     page = text(response)
-    assert "Hallo, JANE RAILEY" in page
+    assert "Hello, JANE RAILEY" in page
     assert response.context["selected_label"] == "12345678 (Group)"
     assert [o["label"] for o in response.context["options"]] == [
         "12345678 (Group)",
@@ -302,6 +302,21 @@ def test_benefit_detail_shows_waiting_period_and_next_eligible_date(jane, world)
     maternity = jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "MATERNITY"])).content.decode()
     # Covered since 1 January 2025, 365 days of waiting: from 1 January 2026.
     assert "Available from 01/01/2026" in maternity
+
+
+def test_benefit_item_names_are_in_the_readers_language(jane, world):
+    glasses = BenefitItem.objects.get(plan=world.group.plan, code="OPT-FL")
+    glasses.name, glasses.name_en = "Bingkai dan lensa", "Frames and lenses"
+    glasses.save()
+    url = reverse("policies:benefit-detail", args=[world.group.pk, "OPTICAL"])
+    english = text(jane.get(url))
+    assert "Frames and lenses" in english and "Bingkai dan lensa" not in english
+    indonesian = text(jane.get(url, HTTP_ACCEPT_LANGUAGE="id"))
+    assert "Bingkai dan lensa" in indonesian and "Frames and lenses" not in indonesian
+    # Without an English name the insurer's Indonesian one is shown in English too.
+    glasses.name_en = ""
+    glasses.save()
+    assert "Bingkai dan lensa" in text(jane.get(url))
 
 
 def test_unknown_or_absent_benefit_type_is_404(jane, world):
