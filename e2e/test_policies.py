@@ -174,7 +174,7 @@ def test_jane_links_switches_and_uses_her_ecard(page, jane, sign_in, outbox, new
     row = page.locator(f"[data-item='{outpatient.code}']")
     assert row.locator("[data-field=used]").inner_text() == "Rp 100.000"
     remaining = row.locator("[data-field=remaining]").inner_text()
-    assert remaining.startswith("Rp ") or remaining == "No yearly limit"
+    assert remaining.startswith("Rp ")
     screenshot("policies-benefits-outpatient")
     assert fits_the_screen(page)
 
@@ -315,3 +315,33 @@ def test_a_card_kept_offline_is_never_shown_to_the_next_person_on_the_device(new
     context.set_offline(True)
     page.goto("/cards/")
     assert "JANE RAILEY" not in page.content() and "87654321" not in page.content()
+
+
+@pytest.mark.parametrize(
+    ("viewport", "locale"),
+    [({"width": 360, "height": 780}, "id"), ({"width": 1280, "height": 800}, "en")],
+    indirect=True,
+    ids=["phone-id", "desktop-en"],
+)
+def test_benefits_summary_then_items_fit_the_screen(page, jane, sign_in, screenshot, locale):
+    """The benefit type's summary (yearly limit, used, remaining, a bar) comes first, then the items
+    in full-width rows; nothing is wider than the screen, no value is squeezed into a narrow column."""
+    user, group, _ = jane
+    sign_in(user)
+    page.goto(f"/policies/benefits/{group.pk}/")
+    summaries = page.locator(".benefit-summary")
+    expect(summaries).to_have_count(5)
+    expect(summaries.first.locator("meter")).to_be_visible()
+    screenshot("benefit-types")
+    page.goto(f"/policies/benefits/{group.pk}/INPATIENT/")
+    summary = page.get_by_test_id("benefit-summary")
+    expect(summary).to_contain_text("Rawat Inap tahun polis ini" if locale == "id" else "Inpatient this policy year")
+    assert summary.bounding_box()["y"] < page.locator(".benefit-item").first.bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # Every value is right-aligned in a row as wide as its card, or drops under its label: never
+    # a column narrower than half the card.
+    for row in page.locator(".benefit-item .benefit-rows > div").all():
+        row_box, value_box = row.bounding_box(), row.locator("dd").bounding_box()
+        assert value_box["x"] + value_box["width"] <= row_box["x"] + row_box["width"] + 1
+        assert value_box["width"] >= row_box["width"] / 2 or value_box["x"] > row_box["x"] + row_box["width"] / 3
+    screenshot("benefits")

@@ -237,7 +237,13 @@ def register_send_code(request, payload: ChannelIn):
     return Status(200, _flow_out(flow, payload.flow_key, request))
 
 
-@router.post("/register/verify", response={200: RegisterVerifyOut, **ERRORS}, summary="Registration 4: check the code")
+@router.post(
+    "/register/verify",
+    response={200: RegisterVerifyOut, **ERRORS, **errors(409)},
+    summary="Registration 4: check the code",
+    description="409 `coverage_ended`: the code proved the person, but the membership's cover has ended "
+    "(the message says when and whom to call); no account is opened.",
+)
 def register_verify(request, payload: CodeIn):
     result = services.registration_verify(flow_key=payload.flow_key, code=payload.code, request=request)
     return Status(

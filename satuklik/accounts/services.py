@@ -36,7 +36,7 @@ from satuklik.accounts.models import (
 from satuklik.accounts.security import client_ip, normalise_username, security_event_record
 from satuklik.core.roles import is_staff_account
 from satuklik.notifications import services as notifications
-from satuklik.policies.models import Member, Policy, PolicyType
+from satuklik.policies.models import Member, PolicyType
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,47 @@ class RegistrationMismatch(AccountsError):
             )
             % {"phone": settings.BRAND["CALL_CENTER"]}
         )
+
+
+class CoverageEnded(AccountsError):
+    """The person proved by the code holds this membership, but its cover has ended.
+
+    Said only after the code step: before it, ended cover gets the neutral RegistrationMismatch
+    wording's path (nothing tells a stranger whose cover ended)."""
+
+    code = "coverage_ended"
+    status = 409
+
+    def __init__(self, *, member: Member, ended_on: datetime.date | None):
+        super().__init__(coverage_ended_message(member=member, ended_on=ended_on))
+        self.ended_on = ended_on
+
+
+def coverage_ended_message(*, member: Member, ended_on: datetime.date | None) -> str:
+    """What to tell a member whose cover ended: when, and whom to call."""
+    values = {
+        "policy": member.policy.number,
+        "date": ended_on.strftime("%d/%m/%Y") if ended_on else "",
+        "phone": settings.BRAND["CALL_CENTER"],
+    }
+    if ended_on:
+        first = _("Your membership of policy %(policy)s ended on %(date)s, so it cannot open an account.") % values
+    else:
+        first = _("Your membership of policy %(policy)s has ended, so it cannot open an account.") % values
+    if member.policy.policy_type == PolicyType.GROUP:
+        then = _(
+            "If you still work there, ask your employer's HR department to renew it; for other questions "
+            "call Customer Care at %(phone)s."
+        )
+    else:
+        then = _("To restore it or for questions, call Customer Care at %(phone)s.")
+    return f"{first} {then % values}"
+
+
+def cover_ended_on(member: Member) -> datetime.date | None:
+    """The last day of cover of an ended membership: the earlier of the member's and the policy's end."""
+    ends = [day for day in (member.end_date, member.policy.end_date) if day]
+    return min(ends) if ends else None
 
 
 class TooManyAttempts(AccountsError):
@@ -249,11 +290,9 @@ def _contact_matches(member: Member, contact: str) -> bool:
 
 
 def _registration_candidates(data: RegistrationInput):
-    policies = Policy.objects.filter(status__in=[Policy.Status.ACTIVE, Policy.Status.GRACE])
+    """Members the details could name, covered or not (the match decides)."""
     members = Member.objects.select_related("policy").filter(
-        status=Member.Status.ACTIVE,
         date_of_birth=data.date_of_birth,
-        policy__in=policies,
         policy__policy_type=data.policy_type,
     )
     if data.policy_type == PolicyType.GROUP:
@@ -266,23 +305,37 @@ def _registration_candidates(data: RegistrationInput):
 
 
 def _registration_match(data: RegistrationInput) -> Member | None:
+    """The covered member the details name, or None (linking asks this too)."""
+    member, ended = _registration_match_or_ended(data)
+    return None if ended else member
+
+
+def _registration_match_or_ended(data: RegistrationInput) -> tuple[Member | None, bool]:
+    """(the member the details name, whether their cover has ended); a covered match comes first.
+
+    Ended means covered once and no longer today; a cover that has not started yet is no match."""
     today = timezone.localdate()
-    for member in _registration_candidates(data)[:5]:
-        if not member.is_covered_on(today):
-            continue
+    ended = None
+    for member in _registration_candidates(data).order_by("-start_date", "pk")[:5]:
         if data.policy_type == PolicyType.GROUP:
-            if member.email and member.email.strip().lower() == (data.email or "").strip().lower():
-                return member
-        elif _contact_matches(member, data.contact or data.email):
-            return member
-    return None
+            if not (member.email and member.email.strip().lower() == (data.email or "").strip().lower()):
+                continue
+        elif not _contact_matches(member, data.contact or data.email):
+            continue
+        if member.is_covered_on(today):
+            return member, False
+        if ended is None and member.start_date <= today and member.policy.start_date <= today:
+            ended = member
+    return ended, ended is not None
 
 
 def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFlow, str]:
     """Match the member; on success return the new flow and its key. Nothing is sent yet.
 
-    Any mismatch (unknown policy, wrong birth date, someone else's e-mail, ended
-    coverage) raises the same RegistrationMismatch.
+    Any mismatch (unknown policy, wrong birth date, someone else's e-mail) raises the same
+    RegistrationMismatch. Details that match a membership whose cover has ended go on like
+    any match (so nothing here tells a stranger that the cover ended); the code, sent to the
+    contact on file, proves the person, and registration_verify then says when it ended.
     """
     if data.policy_type not in PolicyType.values:
         raise RegistrationMismatch()
@@ -292,7 +345,7 @@ def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFl
     )
     if throttle.register_blocked(ip, identifier):
         raise RegistrationLimit()
-    member = _registration_match(data)
+    member, ended = _registration_match_or_ended(data)
     if member is None:
         throttle.register_mismatch(ip, identifier)
         security_event_record(
@@ -305,7 +358,7 @@ def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFl
         key_hash=_hash_key(flow_key),
         step="eula",
         member=member,
-        data={"policy_type": data.policy_type, "language": _language(request)},
+        data={"policy_type": data.policy_type, "language": _language(request), "coverage_ended": ended},
         expires_at=timezone.now() + timedelta(seconds=REGISTER_FLOW_SECONDS),
     )
     return flow, flow_key
@@ -410,6 +463,12 @@ def registration_verify(*, flow_key: str, code: str, request=None) -> Registrati
     )
     now = timezone.now()
     language = flow.data.get("language") or settings.LANGUAGE_CODE
+    if flow.data.get("coverage_ended"):
+        # The person is proved; their cover ended: no account, and the flow ends here.
+        with transaction.atomic():
+            flow = _flow_get(flow_key=flow_key, kind=AuthFlow.Kind.REGISTER, steps={"otp"}, lock=True)
+            _set_step(flow, "ended")
+        raise CoverageEnded(member=flow.member, ended_on=cover_ended_on(flow.member))
     with transaction.atomic():
         flow = _flow_get(flow_key=flow_key, kind=AuthFlow.Kind.REGISTER, steps={"otp"}, lock=True)
         member = Member.objects.select_for_update().select_related("policy").get(pk=flow.member_id)

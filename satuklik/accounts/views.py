@@ -4,6 +4,8 @@ Thin: each view validates a form, calls one service and picks a page. Flow state
 in AuthFlow rows; the session holds only the flow key (never data in hidden fields).
 """
 
+import contextlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -332,15 +334,21 @@ def _otp_verify(request, *, flow, flow_key, verify, restart, done_url, verify_ur
 @require_http_methods(["GET", "POST"])
 def register_verify(request):
     flow, flow_key = _register_flow(request)
-    if flow is not None and flow.step in {"password", "done"}:
+    if flow is not None and flow.step in {"password", "done", "ended"}:
         return redirect("accounts:register-username")  # already verified (a second click)
     if flow is None or flow.step != "otp" or flow.challenge is None:
         return _register_restart(request)
+
+    def verify(**kwargs):
+        # Ended cover: the flow now stands at "ended", and the next page says when and whom to call.
+        with contextlib.suppress(services.CoverageEnded):
+            services.registration_verify(**kwargs)
+
     return _otp_verify(
         request,
         flow=flow,
         flow_key=flow_key,
-        verify=services.registration_verify,
+        verify=verify,
         restart=_register_restart,
         done_url="accounts:register-username",
         verify_url="accounts:register-verify",
@@ -351,7 +359,10 @@ def register_verify(request):
 @never_cache
 @require_GET
 def register_username(request):
-    flow, _flow_key = _register_flow(request, steps={"password", "done"})
+    flow, _flow_key = _register_flow(request, steps={"password", "done", "ended"})
+    if flow is not None and flow.step == "ended":
+        message = services.coverage_ended_message(member=flow.member, ended_on=services.cover_ended_on(flow.member))
+        return render(request, "accounts/register_ended.html", {"message": message})
     if flow is None or "outcome" not in flow.data:
         return _register_restart(request)
     context = {

@@ -228,6 +228,10 @@ class BenefitUsage(ItemBalance):
         return self.remaining_amount == 0 and self.yearly_limit is not None
 
     @property
+    def count_rule(self) -> str:
+        return count_rule_text(self.item) if self.item.count_limit else ""
+
+    @property
     def available(self) -> bool:
         """Can the participant use this benefit on the day asked about?"""
         return not (self.in_waiting_period or self.count_exhausted or self.exhausted)
@@ -262,3 +266,74 @@ def benefit_usage_for_member(*, member, on_date: datetime.date, benefit_type: st
         waiting = waiting_until(item, member_start=member.start_date, on_date=on_date)
         result.append(BenefitUsage(**vars(balance), item=item, waiting_until=waiting))
     return result
+
+
+@dataclass(frozen=True)
+class TypeSummary:
+    """One benefit type of a participant's plan on one day: the whole type's yearly limit, used, remaining.
+
+    The yearly limit is the type's ceiling (the plan's "Inpatient annual limit"); without a ceiling
+    there is no limit for the type as a whole (each item keeps its own) and only the used amount shows.
+    """
+
+    benefit_type: str
+    used_amount: int
+    yearly_limit: int | None
+    remaining_amount: int | None
+    items: list  # the type's BenefitUsage rows, the ceiling left out
+
+    @property
+    def label(self) -> str:
+        from satuklik.policies.models import BenefitType
+
+        return BenefitType(self.benefit_type).label
+
+    @property
+    def used_percent(self) -> int:
+        if not self.yearly_limit:
+            return 0
+        return min(100, round(100 * self.used_amount / self.yearly_limit))
+
+
+def benefit_type_summaries(usages: list[BenefitUsage]) -> list[TypeSummary]:
+    """The usages (from benefit_usage_for_member, any number of types) grouped into one summary per type,
+    in the order of BenefitType; computed from them, without a query."""
+    by_type: dict[str, list[BenefitUsage]] = {}
+    for usage in usages:
+        by_type.setdefault(usage.item.benefit_type, []).append(usage)
+    summaries = []
+    for benefit_type, rows in by_type.items():
+        ceiling = next((row for row in rows if row.item.is_ceiling), None)
+        items = [row for row in rows if not row.item.is_ceiling]
+        if ceiling is not None:
+            used, limit, remaining = ceiling.used_amount, ceiling.yearly_limit, ceiling.remaining_amount
+        else:
+            used, limit, remaining = sum(row.used_amount for row in items), None, None
+        summaries.append(TypeSummary(benefit_type, used, limit, remaining, items))
+    from satuklik.policies.models import BenefitType
+
+    order = {value: index for index, value in enumerate(BenefitType.values)}
+    return sorted(summaries, key=lambda summary: order.get(summary.benefit_type, len(order)))
+
+
+def count_rule_text(item: BenefitItem) -> str:
+    """How often an item with a count limit may be used, in a member's words:
+    "Up to 365 days a year" (a per-day item), "Up to 4 visits a year", "Once every 2 years"."""
+    from django.utils.translation import gettext, ngettext
+
+    count, months = item.count_limit, item.count_period_months
+    if count == 1:
+        uses = gettext("Once")
+    elif item.limit_period == LimitPeriod.PER_DAY:
+        uses = ngettext("Up to %(count)s day", "Up to %(count)s days", count) % {"count": count}
+    elif item.limit_period == LimitPeriod.PER_VISIT:
+        uses = ngettext("Up to %(count)s visit", "Up to %(count)s visits", count) % {"count": count}
+    else:
+        uses = ngettext("Up to %(count)s time", "Up to %(count)s times", count) % {"count": count}
+    if not months:
+        return gettext("%(uses)s per policy year") % {"uses": uses}
+    if months == 12:
+        return gettext("%(uses)s a year") % {"uses": uses}
+    if months % 12 == 0:
+        return gettext("%(uses)s every %(years)s years") % {"uses": uses, "years": months // 12}
+    return gettext("%(uses)s every %(months)s months") % {"uses": uses, "months": months}

@@ -24,7 +24,7 @@ from satuklik.accounts.models import OtpChannel, OtpPurpose
 from satuklik.accounts.security import client_ip
 from satuklik.core.context_processors import MENU_POLICY_TYPE
 from satuklik.policies import selectors
-from satuklik.policies.benefits import benefit_usage_for_member
+from satuklik.policies.benefits import benefit_type_summaries, benefit_usage_for_member
 from satuklik.policies.models import BenefitType, Member, PolicyType
 
 CONTRIBUTIONS_PAGE_SIZE = 24
@@ -162,10 +162,19 @@ def benefits(request):
 def benefit_types(request, member_id):
     """Step 2: the participant's benefit types."""
     member = selectors.member_get_for_user(user=request.user, member_id=member_id)
-    types = [
-        {"value": value, "label": BenefitType(value).label} for value in selectors.plan_benefit_types(member=member)
-    ]
-    return render(request, "policies/benefit_types.html", {"member": member, "types": types})
+    today = timezone.localdate()
+    usages = benefit_usage_for_member(member=member, on_date=today)
+    summaries = benefit_type_summaries(usages)
+    return render(
+        request,
+        "policies/benefit_types.html",
+        {
+            "member": member,
+            "summaries": summaries,
+            "year_start": usages[0].policy_year_start if usages else None,
+            "year_end": usages[0].policy_year_end if usages else None,
+        },
+    )
 
 
 @never_cache
@@ -180,13 +189,15 @@ def benefit_detail(request, member_id, benefit_type):
     usages = benefit_usage_for_member(member=member, on_date=today, benefit_type=benefit_type)
     if not usages:
         raise Http404
+    (summary,) = benefit_type_summaries(usages)
     return render(
         request,
         "policies/benefit_detail.html",
         {
             "member": member,
             "benefit_type": BenefitType(benefit_type).label,
-            "usages": usages,
+            "summary": summary,
+            "usages": summary.items,
             "year_start": usages[0].policy_year_start,
             "year_end": usages[0].policy_year_end,
             "today": today,

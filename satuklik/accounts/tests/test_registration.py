@@ -1,10 +1,12 @@
 """Registration as the three kinds of member meet it, and every way it must refuse."""
 
 import datetime
+import html
 import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.urls import reverse
 
@@ -68,15 +70,102 @@ def test_any_mismatch_gets_the_same_neutral_message_and_nothing_is_sent(client, 
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.REGISTER_MISMATCH).count() == 2
 
 
-def test_ended_coverage_or_inactive_member_gets_the_same_message(client, jane):
+def _walk_to_the_code(client, data=JANE_GROUP):
+    """Details, EULA: the pages a member sees before the code (their text, joined)."""
+    seen = []
+    response = _register_group(client, data)
+    assert response.status_code == 302, response.content.decode()[:1000]
+    seen.append(client.get(response.url).content.decode())
+    response = client.post(reverse("accounts:register-eula"), {"accept": "on"})
+    assert response.url == reverse("accounts:register-verify")
+    seen.append(client.get(response.url).content.decode())
+    return " ".join(seen)
+
+
+@pytest.mark.parametrize(
+    ("member_change", "policy_change", "ended_on"),
+    [
+        ({"end_date": datetime.date(2024, 6, 30)}, {}, "30/06/2024"),
+        ({"status": Member.Status.INACTIVE, "end_date": datetime.date(2024, 9, 15)}, {}, "15/09/2024"),
+        ({}, {"status": "TERMINATED", "end_date": datetime.date(2024, 3, 31)}, "31/03/2024"),
+        ({"status": Member.Status.INACTIVE}, {}, None),
+    ],
+    ids=["member-end-date", "inactive-member", "terminated-policy", "inactive-without-date"],
+)
+def test_ended_coverage_is_said_only_after_the_code_proves_the_person(
+    client, jane, member_change, policy_change, ended_on
+):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    for name, value in member_change.items():
+        setattr(jane, name, value)
+    jane.save()
+    for name, value in policy_change.items():
+        setattr(jane.policy, name, value)
+    jane.policy.save()
+
+    # Someone with only part of the data still gets the neutral message, as for any mismatch.
+    wrong = _register_group(client, {**JANE_GROUP, "email": "someone.else@example.com"})
+    assert wrong.status_code == 400 and "does not match our records" in str(wrong.context["error"])
+
+    # With all of it, the pages before the code are those of a covered member: nothing says "ended".
+    before = _walk_to_the_code(client)
+    assert "ended" not in before.lower()
+    code = last_code(jane.email)  # sent to the e-mail on file, which proves the person
+    response = client.post(reverse("accounts:register-verify"), {"code": code})
+    assert response.url == reverse("accounts:register-username")
+    page = client.get(response.url)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.content.decode())).split())
+    if ended_on:
+        assert f"Your membership of policy 12345678 ended on {ended_on}, so it cannot open an account." in text
+    else:
+        assert "Your membership of policy 12345678 has ended" in text
+    assert "ask your employer's HR department" in text and "call Customer Care at" in text
+    assert not User.objects.exists() and not PolicyLink.objects.exists()
+    assert AuthFlow.objects.get().step == "ended"
+    # The code cannot be used again to go on.
+    assert client.post(reverse("accounts:register-verify"), {"code": code}).url == reverse("accounts:register-username")
+    assert not User.objects.exists()
+
+
+def test_ended_coverage_in_indonesian_says_when_and_whom_to_call(client, jane):
     jane.end_date = datetime.date(2024, 6, 30)
     jane.save(update_fields=["end_date"])
-    assert _register_group(client).status_code == 400
-    jane.end_date = None
-    jane.status = Member.Status.INACTIVE
-    jane.save(update_fields=["end_date", "status"])
-    assert _register_group(client).status_code == 400
-    assert not Message.objects.exists()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "id"
+    _walk_to_the_code(client)
+    client.post(reverse("accounts:register-verify"), {"code": last_code(jane.email)})
+    page = client.get(reverse("accounts:register-username")).content.decode()
+    assert "Kepesertaan Anda di polis 12345678 berakhir pada 30/06/2024" in page
+    assert "Layanan Nasabah" in page and "bagian SDM" in page
+
+
+def test_api_registration_of_ended_coverage_is_refused_with_its_code_after_the_code(client, jane):
+    jane.end_date = datetime.date(2024, 6, 30)
+    jane.save(update_fields=["end_date"])
+    start = client.post(
+        "/api/v1/auth/register/start", {"policy_type": "GROUP", **JANE_GROUP}, content_type="application/json"
+    )
+    assert start.status_code == 200, start.content
+    flow_key = start.json()["flow_key"]
+    eula = client.post(
+        "/api/v1/auth/register/eula",
+        {"flow_key": flow_key, "accept": True, "eula_version": settings.EULA_VERSION},
+        content_type="application/json",
+    )
+    assert eula.status_code == 200, eula.content
+    answer = client.post(
+        "/api/v1/auth/register/verify",
+        {"flow_key": flow_key, "code": last_code(jane.email)},
+        content_type="application/json",
+    )
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "coverage_ended" and "30/06/2024" in answer.json()["message"]
+    assert not User.objects.exists()
+
+
+def test_coverage_not_started_yet_is_still_a_mismatch(client, jane):
+    jane.start_date = datetime.date(2099, 1, 1)
+    jane.save(update_fields=["start_date"])
+    assert _register_group(client).status_code == 400 and not AuthFlow.objects.exists()
 
 
 def test_too_many_mismatches_from_one_place_are_refused(client, jane):

@@ -282,7 +282,13 @@ def test_benefits_participant_then_type_then_items_with_used_and_remaining(jane,
     participants = jane.get(reverse("policies:benefits"))
     assert [m.pk for m in participants.context["members"]] == [world.group.pk, world.child.pk]
     types = jane.get(reverse("policies:benefit-types", args=[world.group.pk]))
-    assert [t["value"] for t in types.context["types"]] == ["INPATIENT", "OUTPATIENT", "DENTAL", "MATERNITY", "OPTICAL"]
+    assert [t.benefit_type for t in types.context["summaries"]] == [
+        "INPATIENT",
+        "OUTPATIENT",
+        "DENTAL",
+        "MATERNITY",
+        "OPTICAL",
+    ]
 
     detail = jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "OUTPATIENT"]))
     assert detail.status_code == 200
@@ -292,6 +298,83 @@ def test_benefits_participant_then_type_then_items_with_used_and_remaining(jane,
     assert re.search(r'data-field="remaining">Rp 1\.500\.000<', html)
     assert "20% paid by you" in text(detail)
     assert "Policy year 01/01/2025 – 31/12/2025" in text(detail)
+
+
+def _inpatient_with_ceiling_and_an_approved_stay(world):
+    """The plan's inpatient items with a Rp 50.000.000 yearly ceiling; a stay of Rp 2.000.000 approved."""
+    plan = world.group.plan
+    BenefitItemFactory(
+        plan=plan,
+        benefit_type="INPATIENT",
+        code="IP-LIMIT",
+        name="Batas maksimum rawat inap per tahun",
+        name_en="Inpatient annual limit",
+        limit_amount=50_000_000,
+        limit_period="CEILING",
+    )
+    room = BenefitItem.objects.get(plan=plan, code="IP-RB")
+    add_claim(world.group, room, on=D(2025, 5, 2), approved=2_000_000, status=Claim.Status.APPROVED)
+
+
+def test_benefit_summary_shows_the_types_yearly_limit_used_and_remaining_after_an_approved_claim(jane, world):
+    _inpatient_with_ceiling_and_an_approved_stay(world)
+    detail = jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "INPATIENT"]))
+    page = text(detail)
+    summary = page[page.index("Inpatient this policy year") : page.index("Each benefit")]
+    assert "Yearly limit Rp 50.000.000" in summary
+    assert "Used this policy year Rp 2.000.000" in summary
+    assert "Remaining Rp 48.000.000" in summary
+    assert "4% of the yearly limit used" in detail.content.decode()
+    # The ceiling is the summary, not one more item to read.
+    assert [u.item.code for u in detail.context["usages"]] == ["IP-RB"]
+
+    # The types page shows the same summary for every type, so the member sees it before choosing.
+    types = text(jane.get(reverse("policies:benefit-types", args=[world.group.pk])))
+    inpatient = types[types.index("Inpatient") : types.index("Outpatient")]
+    assert "Yearly limit Rp 50.000.000" in inpatient and "Remaining Rp 48.000.000" in inpatient
+    outpatient = types[types.index("Outpatient") : types.index("Dental")]
+    assert "Used this policy year Rp 0" in outpatient
+    assert "No yearly limit for this benefit type as a whole" in outpatient
+
+
+def test_benefit_summary_and_items_in_indonesian(jane, world):
+    _inpatient_with_ceiling_and_an_approved_stay(world)
+    jane.defaults["HTTP_ACCEPT_LANGUAGE"] = "id"
+    page = text(jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "INPATIENT"])))
+    assert "Rawat Inap tahun polis ini" in page
+    assert "Batas tahunan Rp 50.000.000" in page
+    assert "Terpakai tahun polis ini Rp 2.000.000" in page
+    assert "Sisa Rp 48.000.000" in page
+    assert "Kamar dan makan per hari" in page
+
+
+def test_benefit_items_use_plain_words(jane, world):
+    plan = world.group.plan
+    BenefitItem.objects.filter(plan=plan, code="IP-RB").update(count_limit=365, count_period_months=12)
+    BenefitItem.objects.filter(plan=plan, code="OP-GP").update(cashless=False)
+    inpatient = text(jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "INPATIENT"])))
+    assert "Up to 365 days a year" in inpatient
+    assert "365 times every 12 months" not in inpatient
+    assert "Cashless: show your eCard" in inpatient
+    outpatient = text(jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "OUTPATIENT"])))
+    # A per-visit limit without a yearly cap: no "Remaining: No yearly limit" row, but what it means.
+    assert "Remaining" not in outpatient
+    assert "The limit applies per visit; there is no yearly total." in outpatient
+    assert "Pay first, then claim reimbursement" in outpatient
+    optical = text(jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "OPTICAL"])))
+    assert "Once every 2 years" in optical
+
+    jane.defaults["HTTP_ACCEPT_LANGUAGE"] = "id"
+    inpatient = text(jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "INPATIENT"])))
+    assert "Maksimal 365 hari setahun" in inpatient
+    assert "Cashless: tunjukkan eCard Anda" in inpatient
+    outpatient = text(jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "OUTPATIENT"])))
+    assert "Sisa" not in outpatient
+    assert "Batas berlaku per kunjungan; tidak ada batas total per tahun." in outpatient
+    assert "Bayar dulu, lalu ajukan penggantian biaya" in outpatient
+    assert "Tidak: reimbursement" not in outpatient
+    optical = text(jane.get(reverse("policies:benefit-detail", args=[world.group.pk, "OPTICAL"])))
+    assert "Sekali setiap 2 tahun" in optical
 
 
 def test_benefit_detail_shows_waiting_period_and_next_eligible_date(jane, world):
@@ -339,6 +422,21 @@ def test_benefit_detail_query_count_does_not_grow(jane, world, items, django_ass
     with django_assert_num_queries(REQUEST_OVERHEAD + 3):
         response = jane.get(url)
     assert len(response.context["usages"]) == items
+
+
+@pytest.mark.parametrize("items", [1, 100])
+def test_benefit_types_with_summaries_query_count_does_not_grow(jane, world, items, django_assert_num_queries):
+    plan = world.group.plan
+    for i in range(items):
+        item = BenefitItemFactory(plan=plan, benefit_type="DENTAL", code=f"DT-{i:03d}", limit_period="YEAR")
+        add_claim(world.group, item, on=D(2025, 3, 1), approved=10_000)
+    jane.get("/")
+    url = reverse("policies:benefit-types", args=[world.group.pk])
+    # The request overhead, plus: the member, the plan's items (all types), the counted claim items.
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
+        response = jane.get(url)
+    dental = next(s for s in response.context["summaries"] if s.benefit_type == "DENTAL")
+    assert dental.used_amount == 10_000 * items
 
 
 @pytest.mark.parametrize("dependents", [1, 100])
