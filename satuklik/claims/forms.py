@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from satuklik.claims import services
 from satuklik.claims.banks import bank_choices
 from satuklik.policies.models import BenefitType, LimitPeriod
 
@@ -65,11 +66,18 @@ class ClaimDetailsForm(forms.Form):
         self.claim = claim
         self.benefit_items = list(benefit_items)
         inpatient = claim.benefit_type == BenefitType.INPATIENT
+        window = {"days": services.SUBMISSION_WINDOW_DAYS}  # read now: the rule's own number
         if inpatient:
             del self.fields["treatment_date"]
+            self.fields["discharge_date"].help_text = (
+                _("A claim is submitted within %(days)s days of discharge.") % window
+            )
         else:
             del self.fields["admission_date"]
             del self.fields["discharge_date"]
+            self.fields["treatment_date"].help_text = (
+                _("A claim is submitted within %(days)s days of the treatment.") % window
+            )
         self.item_rows = []
         for item in self.benefit_items:
             amount_name, quantity_name = f"amount_{item.pk}", f"quantity_{item.pk}"

@@ -334,6 +334,23 @@ def _parse_amount(value, *, label) -> int:
     return amount
 
 
+def late_submission_message(*, last_care_day: datetime.date, discharged: bool, today: datetime.date) -> str:
+    """Why a claim for care ending on `last_care_day` is too late to submit today ("" if in time):
+    SUBMISSION_WINDOW_DAYS from the discharge (inpatient) or the treatment."""
+    days = (today - last_care_day).days
+    if days <= SUBMISSION_WINDOW_DAYS:
+        return ""
+    if discharged:
+        message = _(
+            "A claim must be submitted within %(limit)s days of discharge; the discharge on %(date)s was %(days)s days ago."
+        )
+    else:
+        message = _(
+            "A claim must be submitted within %(limit)s days of the treatment; the treatment on %(date)s was %(days)s days ago."
+        )
+    return message % {"limit": SUBMISSION_WINDOW_DAYS, "date": last_care_day.strftime("%d/%m/%Y"), "days": days}
+
+
 def claim_details_update(
     *,
     claim: Claim,
@@ -345,11 +362,14 @@ def claim_details_update(
     provider_name: str = "",
     diagnosis: str = "",
     items: list[dict],
+    enforce_window: bool = False,
 ) -> Claim:
     """Set the care details of a draft and replace its items.
 
     items: [{"benefit_item": BenefitItem or id, "amount": int or text, "quantity": int}]
     (quantity: days of a per-day item, else visits/units; default 1).
+    enforce_window: refuse dates already outside the submission window (the web's date step
+    says so at once; the check at submission stays for a draft left too long).
     """
     today = timezone.localdate()
     if claim.benefit_type == BenefitType.INPATIENT:
@@ -370,6 +390,14 @@ def claim_details_update(
             raise ClaimError(_("Enter the date of the treatment."), code="dates_required", field="treatment_date")
     if (discharge_date or treatment_date) > today:
         raise ClaimError(_("Treatment dates cannot be in the future."), code="future_date", field="treatment_date")
+    if enforce_window:
+        late = late_submission_message(
+            last_care_day=discharge_date or treatment_date, discharged=bool(discharge_date), today=today
+        )
+        if late:
+            raise ClaimError(
+                late, code="late_submission", field="discharge_date" if discharge_date else "treatment_date"
+            )
     provider_name = (provider.name if provider is not None else (provider_name or "")).strip()
     if not provider_name:
         raise ClaimError(
@@ -693,23 +721,11 @@ def claim_submit_checks(*, claim: Claim, user) -> list[tuple[str, str]]:
                 % {"name": member.full_name, "date": claim.treatment_date.strftime("%d/%m/%Y")},
             )
         )
-    last_care_day = claim.discharge_date or claim.treatment_date
-    days = (today - last_care_day).days
-    if days > SUBMISSION_WINDOW_DAYS:
-        if claim.discharge_date:
-            message = _(
-                "A claim must be submitted within %(limit)s days of discharge; the discharge on %(date)s was %(days)s days ago."
-            )
-        else:
-            message = _(
-                "A claim must be submitted within %(limit)s days of the treatment; the treatment on %(date)s was %(days)s days ago."
-            )
-        problems.append(
-            (
-                "late_submission",
-                message % {"limit": SUBMISSION_WINDOW_DAYS, "date": last_care_day.strftime("%d/%m/%Y"), "days": days},
-            )
-        )
+    late = late_submission_message(
+        last_care_day=claim.discharge_date or claim.treatment_date, discharged=bool(claim.discharge_date), today=today
+    )
+    if late:
+        problems.append(("late_submission", late))
     required = list(DocumentRequirement.objects.filter(benefit_type=claim.benefit_type, active=True, required=True))
     present = set(
         ClaimDocument.objects.filter(claim=claim, requirement__isnull=False).values_list("requirement_id", flat=True)

@@ -339,6 +339,7 @@ def edit_details(request, claim_id):
                 provider_name=data.get("provider_name", ""),
                 diagnosis=data.get("diagnosis", ""),
                 items=form.items(),
+                enforce_window=True,
             )
         except services.ClaimError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
