@@ -97,7 +97,10 @@ def test_jane_claims_for_her_child_and_follows_it_to_payment(
     page.get_by_role("button", name="Next").click()
 
     page.get_by_label("Treatment date").fill(treated.isoformat())
-    page.locator(f"#id_amount_{gp.pk}").fill("250.000")
+    # The total bill first; the split by item is folded and follows the total.
+    page.get_by_label("Total bill (Rp)").fill("250.000")
+    page.locator("#item-split summary").click()
+    expect(page.locator(f"#id_amount_{gp.pk}")).to_have_value("250.000")
     page.get_by_label("Hospital or clinic", exact=True).fill("Klinik Anak Ceria")
     page.get_by_label("Diagnosis").fill("Radang tenggorokan (faringitis)")
     screenshot("claim-details")

@@ -46,6 +46,13 @@ class ClaimDetailsForm(forms.Form):
     treatment_date = forms.DateField(label=_("Treatment date"), required=False, widget=DATE_WIDGET)
     admission_date = forms.DateField(label=_("Admission date"), required=False, widget=DATE_WIDGET)
     discharge_date = forms.DateField(label=_("Discharge date"), required=False, widget=DATE_WIDGET)
+    total = forms.CharField(
+        label=_("Total bill (Rp)"),
+        required=False,
+        max_length=20,
+        help_text=_("The total on the receipt or the hospital bill."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "0", "autocomplete": "off"}),
+    )
     provider = forms.CharField(required=False, widget=forms.HiddenInput)
     provider_name = forms.CharField(
         label=_("Hospital or clinic"),
@@ -98,6 +105,17 @@ class ClaimDetailsForm(forms.Form):
             self.item_rows.append(
                 {"item": item, "amount": self[amount_name], "quantity": self[quantity_name], "per_day": per_day}
             )
+
+    @property
+    def split_open(self) -> bool:
+        """Show the split by item unfolded: it holds amounts or errors, or the total is refused."""
+        return any(row["amount"].value() or row["amount"].errors for row in self.item_rows) or bool(
+            self.errors.get("total")
+        )
+
+    @property
+    def first_item(self):
+        return self.benefit_items[0] if self.benefit_items else None
 
     def items(self) -> list[dict]:
         rows = []

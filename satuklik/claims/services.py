@@ -351,6 +351,22 @@ def late_submission_message(*, last_care_day: datetime.date, discharged: bool, t
     return message % {"limit": SUBMISSION_WINDOW_DAYS, "date": last_care_day.strftime("%d/%m/%Y"), "days": days}
 
 
+def _parse_total(value) -> int:
+    from satuklik.core.money import parse_rupiah
+
+    try:
+        amount = parse_rupiah(value)
+    except (TypeError, ValueError):
+        raise ClaimError(
+            _("Enter the total of the bill in rupiah, e.g. 250.000."), code="invalid_amount", field="total"
+        ) from None
+    if amount <= 0:
+        raise ClaimError(_("The total of the bill must be more than zero."), code="invalid_amount", field="total")
+    if amount > MAX_ITEM_AMOUNT:
+        raise ClaimError(_("The total of the bill is too large."), code="invalid_amount", field="total")
+    return amount
+
+
 def claim_details_update(
     *,
     claim: Claim,
@@ -362,12 +378,16 @@ def claim_details_update(
     provider_name: str = "",
     diagnosis: str = "",
     items: list[dict],
+    total=None,
     enforce_window: bool = False,
 ) -> Claim:
     """Set the care details of a draft and replace its items.
 
     items: [{"benefit_item": BenefitItem or id, "amount": int or text, "quantity": int}]
     (quantity: days of a per-day item, else visits/units; default 1).
+    total: the whole bill (int or text), asked first; the split by item is then optional:
+    without items the total is claimed as the type's first item (in the plan's order), with
+    items they must add up to it. None: the items alone say the amount (the API).
     enforce_window: refuse dates already outside the submission window (the web's date step
     says so at once; the check at submission stays for a draft left too long).
     """
@@ -406,15 +426,34 @@ def claim_details_update(
     diagnosis = (diagnosis or "").strip()
     if not diagnosis:
         raise ClaimError(_("Describe the diagnosis in a few words."), code="diagnosis_required", field="diagnosis")
-    if not items:
-        raise ClaimError(_("Add at least one benefit item with its amount."), code="items_required", field="items")
+    bill = None
+    if total not in (None, ""):
+        bill = _parse_total(total)
+    if not items and bill is None:
+        if total is None:
+            raise ClaimError(_("Add at least one benefit item with its amount."), code="items_required", field="items")
+        raise ClaimError(_("Enter the total of the bill."), code="total_required", field="total")
 
     plan_items = {
         item.pk: item
-        for item in BenefitItem.objects.filter(plan_id=claim.member.plan_id, benefit_type=claim.benefit_type).exclude(
-            limit_period=LimitPeriod.CEILING
-        )
+        for item in BenefitItem.objects.filter(plan_id=claim.member.plan_id, benefit_type=claim.benefit_type)
+        .exclude(limit_period=LimitPeriod.CEILING)
+        .order_by("sort_order", "code")
     }
+    if not items:
+        if not plan_items:
+            raise ClaimError(
+                _("Choose benefit items of the participant's plan."), code="item_not_in_plan", field="items"
+            )
+        first = next(iter(plan_items.values()))
+        stay = (discharge_date - admission_date).days + 1 if discharge_date and admission_date else 1
+        items = [
+            {
+                "benefit_item": first,
+                "amount": bill,
+                "quantity": min(stay, MAX_DAYS) if first.limit_period == LimitPeriod.PER_DAY else 1,
+            }
+        ]
     rows, seen = [], set()
     for entry in items:
         raw_item = entry.get("benefit_item")
@@ -449,6 +488,16 @@ def claim_details_update(
                     code="invalid_quantity",
                 )
         rows.append(ClaimItem(benefit_item=item, amount_claimed=amount, quantity=quantity))
+    split = sum(row.amount_claimed for row in rows)
+    if bill is not None and split != bill:
+        from satuklik.core.money import format_rupiah
+
+        raise ClaimError(
+            _("The items add up to %(split)s, but the total bill is %(total)s: correct an item or the total.")
+            % {"split": format_rupiah(split), "total": format_rupiah(bill)},
+            code="items_total_mismatch",
+            field="total",
+        )
 
     with transaction.atomic():
         locked = _locked_draft(claim)

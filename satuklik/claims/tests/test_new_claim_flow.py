@@ -102,3 +102,106 @@ def test_the_date_field_says_the_window_before_anything_is_typed(client, jane):
     claim = _draft(client)
     page = _html(client.get(f"/claims/{claim.pk}/edit/"))
     assert "A claim is submitted within 60 days of the treatment." in page
+
+
+# --- the total bill first -------------------------------------------------------------------
+
+
+def _two_items(claim):
+    """The outpatient items of the claim's plan, in the plan's order (a second one is added)."""
+    from satuklik.policies.tests.factories import BenefitItemFactory
+
+    first = claim.member.plan.benefit_items.get(benefit_type="OUTPATIENT")
+    second = BenefitItemFactory(
+        plan=claim.member.plan,
+        benefit_type="OUTPATIENT",
+        code="OP-MED2",
+        name="Obat",
+        sort_order=first.sort_order + 1,
+        limit_amount=1_000_000,
+        limit_period="VISIT",
+    )
+    return first, second
+
+
+def test_the_total_is_asked_before_the_items_and_the_split_is_folded(client, jane):
+    claim = _draft(client)
+    page = _html(client.get(f"/claims/{claim.pk}/edit/"))
+    assert page.index('name="total"') < page.index('id="item-split"') < page.index('name="amount_')
+    assert '<details class="item-split" id="item-split">' in page  # folded: optional
+    assert "Split the bill by item (optional)" in page
+
+
+def test_the_total_alone_is_claimed_as_the_first_item(client, jane):
+    claim = _draft(client)
+    first, _second = _two_items(claim)
+    response = client.post(
+        f"/claims/{claim.pk}/edit/", _details(claim, treatment_date="2025-03-14", total="Rp 275.000")
+    )
+    assert response["Location"] == f"/claims/{claim.pk}/edit/bank/"
+    claim.refresh_from_db()
+    assert claim.amount_claimed == 275_000
+    assert [(row.benefit_item_id, row.amount_claimed, row.quantity) for row in claim.items.all()] == [
+        (first.pk, 275_000, 1)
+    ]
+    # Back on the step, the total and its prefilled item are shown again.
+    page = _html(client.get(f"/claims/{claim.pk}/edit/"))
+    assert 'name="total" value="275.000"' in page
+
+
+def test_a_split_that_does_not_add_up_to_the_total_is_refused_and_nothing_saved(client, jane):
+    claim = _draft(client)
+    first, second = _two_items(claim)
+    response = client.post(
+        f"/claims/{claim.pk}/edit/",
+        _details(
+            claim,
+            treatment_date="2025-03-14",
+            total="300.000",
+            **{f"amount_{first.pk}": "200.000", f"amount_{second.pk}": "50.000"},
+        ),
+    )
+    assert response.status_code == 200
+    page = _html(response)
+    assert "The items add up to Rp 250.000, but the total bill is Rp 300.000: correct an item or the total." in page
+    assert '<details class="item-split" id="item-split" open>' in page  # the member sees what to fix
+    claim.refresh_from_db()
+    assert claim.amount_claimed == 0 and not claim.items.exists() and not claim.diagnosis
+
+    response = client.post(
+        f"/claims/{claim.pk}/edit/",
+        _details(
+            claim,
+            treatment_date="2025-03-14",
+            total="300.000",
+            **{f"amount_{first.pk}": "200.000", f"amount_{second.pk}": "100.000"},
+        ),
+    )
+    assert response["Location"] == f"/claims/{claim.pk}/edit/bank/"
+    claim.refresh_from_db()
+    assert claim.amount_claimed == 300_000 and claim.items.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("total", "message"),
+    [
+        ("", "Enter the total of the bill."),
+        ("dua ratus", "Enter the total of the bill in rupiah, e.g. 250.000."),
+        ("0", "The total of the bill must be more than zero."),
+    ],
+)
+def test_a_missing_or_unreadable_total_says_so(client, jane, total, message):
+    claim = _draft(client)
+    response = client.post(f"/claims/{claim.pk}/edit/", _details(claim, treatment_date="2025-03-14", total=total))
+    assert response.status_code == 200
+    assert message in _html(response)
+    assert not ClaimItem.objects.filter(claim=claim).exists()
+
+
+def test_the_total_message_is_translated(client, jane):
+    claim = _draft(client)
+    response = client.post(
+        f"/claims/{claim.pk}/edit/", _details(claim, treatment_date="2025-03-14", total=""), HTTP_ACCEPT_LANGUAGE="id"
+    )
+    page = _html(response)
+    assert "Total tagihan (Rp)" in page and "Masukkan total tagihan." in page
