@@ -85,6 +85,9 @@ class ClaimDetailsForm(forms.Form):
             self.fields["treatment_date"].help_text = (
                 _("A claim is submitted within %(days)s days of the treatment.") % window
             )
+        # The step's first field takes the focus (or the first one with an error), with or
+        # without JavaScript: the step starts where the member types.
+        self.focus("admission_date" if inpatient else "treatment_date")
         self.item_rows = []
         for item in self.benefit_items:
             amount_name, quantity_name = f"amount_{item.pk}", f"quantity_{item.pk}"
@@ -105,6 +108,14 @@ class ClaimDetailsForm(forms.Form):
             self.item_rows.append(
                 {"item": item, "amount": self[amount_name], "quantity": self[quantity_name], "per_day": per_day}
             )
+
+    def focus(self, name: str) -> None:
+        """Give the focus to this field (the first one, or the one a refusal is about)."""
+        if name not in self.fields:
+            return
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[name].widget.attrs["autofocus"] = True
 
     @property
     def split_open(self) -> bool:

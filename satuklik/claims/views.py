@@ -345,6 +345,7 @@ def edit_details(request, claim_id):
             )
         except services.ClaimError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.focus(exc.field)
         else:
             return redirect("claims:edit-bank", claim.pk)
     return render(

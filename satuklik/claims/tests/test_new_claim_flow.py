@@ -205,3 +205,37 @@ def test_the_total_message_is_translated(client, jane):
     )
     page = _html(response)
     assert "Total tagihan (Rp)" in page and "Masukkan total tagihan." in page
+
+
+# --- phone: step n of m, the focus, the estimate as cards ------------------------------------
+
+
+def test_every_step_says_which_of_how_many_it_is_in_both_languages(client, jane):
+    assert "Step 1 of 5: Participant" in _html(client.get("/claims/new/"))
+    claim = _draft(client)
+    assert "Step 2 of 5: Care details" in _html(client.get(f"/claims/{claim.pk}/edit/"))
+    assert "Langkah 3 dari 5" in _html(client.get(f"/claims/{claim.pk}/edit/bank/", HTTP_ACCEPT_LANGUAGE="id"))
+    assert "Step 4 of 5: Documents" in _html(client.get(f"/claims/{claim.pk}/edit/documents/"))
+    assert "Step 5 of 5: Review" in _html(client.get(f"/claims/{claim.pk}/review/"))
+
+
+def test_step_two_starts_in_its_first_field_and_a_refusal_in_the_field_it_is_about(client, jane):
+    claim = _draft(client)
+    page = _html(client.get(f"/claims/{claim.pk}/edit/"))
+    assert (
+        re.findall(r"<input[^>]*autofocus[^>]*>", page)
+        and 'id="id_treatment_date"' in re.findall(r"<input[^>]*autofocus[^>]*>", page)[0]
+    )
+    response = client.post(f"/claims/{claim.pk}/edit/", _details(claim, treatment_date="2025-03-14", total=""))
+    focused = re.findall(r"<input[^>]*autofocus[^>]*>", _html(response))
+    assert len(focused) == 1 and 'id="id_total"' in focused[0]
+
+
+def test_the_estimate_is_cards_with_the_real_labels_not_a_wide_table(client, jane):
+    from satuklik.claims.tests.factories import ready_draft
+
+    claim = ready_draft(jane, amount=350_000)
+    page = _html(client.get(f"/claims/{claim.pk}/review/", HTTP_ACCEPT_LANGUAGE="id"))
+    assert 'class="estimate-cards"' in page and "<table" not in page
+    assert page.count('class="estimate-card"') == 1 and "estimate-card estimate-total" in page
+    assert "Dibayar plan (perkiraan)" in page and "Anda tanggung" in page
