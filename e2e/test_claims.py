@@ -119,16 +119,12 @@ def test_jane_claims_for_her_child_and_follows_it_to_payment(
     expect(page.get_by_role("heading", name="Documents", exact=True)).to_be_visible()
     assert "New bank account for claim payments" in outbox.newest(to=JANE_EMAIL).subject
 
-    # The receipt from the phone's files, the prescription from the camera input.
-    page.get_by_label("Which document is this?").select_option(label="Receipt")
-    page.locator("#doc-files").set_input_files(str(files["receipt"]))
-    page.get_by_role("button", name="Upload").click()
+    # One control per checklist row: choosing the file uploads it at once (the phone's
+    # picker offers the camera too: accept includes image/*).
+    page.locator("#upload-RECEIPT").set_input_files(str(files["receipt"]))
     expect(page.locator("[data-requirement=RECEIPT]")).to_contain_text("kuitansi-klinik.pdf")
-    camera = page.locator("#doc-camera")
-    assert camera.get_attribute("capture") == "environment"
-    page.get_by_label("Which document is this?").select_option(label="Prescription")
-    camera.set_input_files(str(files["photo"]))
-    page.get_by_role("button", name="Upload").click()
+    assert "image/*" in page.locator("#upload-PRESCRIPTION").get_attribute("accept")
+    page.locator("#upload-PRESCRIPTION").set_input_files(str(files["photo"]))
     expect(page.locator("[data-requirement=PRESCRIPTION]")).to_contain_text("resep.jpg")
     screenshot("claim-documents")
 
@@ -232,7 +228,9 @@ def _no_sideways_scroll(page, width):
 
 
 @pytest.mark.parametrize(("viewport", "locale"), [("phone", "id"), ("desktop", "en")], indirect=True)
-def test_the_new_claim_steps_fit_a_phone_say_where_you_are_and_focus_the_first_field(page, people, sign_in, locale):
+def test_the_new_claim_steps_fit_a_phone_say_where_you_are_and_focus_the_first_field(
+    page, people, files, sign_in, locale
+):
     """Each step at 360 px (Indonesian) and 1280 px (English): no sideways scroll, "step n of
     m" shown, step 2 starts in its first field, the estimate as cards that fit the screen.
     SAVE_DOC_SCREENSHOTS=1 writes the steps to docs/screenshots/claim-new-*.png."""
@@ -278,6 +276,15 @@ def test_the_new_claim_steps_fit_a_phone_say_where_you_are_and_focus_the_first_f
     claim = Claim.objects.get(member=child)
     page.goto(f"/claims/{claim.pk}/edit/documents/")
     expect(page.locator("#step-of")).to_contain_text(step_of.format(n=4))
+    # One control per row, no raw "Choose File" under it; the keyboard reaches it and opens
+    # the picker; choosing a file uploads it at once.
+    receipt = page.locator("#upload-RECEIPT")
+    assert receipt.bounding_box()["width"] <= 1 and page.locator(".row-submit:visible").count() == 0
+    receipt.focus()
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(files["receipt"]))
+    expect(page.locator("[data-requirement=RECEIPT]")).to_contain_text("kuitansi-klinik.pdf")
     shot("4-documents")
     page.goto(f"/claims/{claim.pk}/review/")
     expect(page.locator("#step-of")).to_contain_text(step_of.format(n=5))
@@ -296,3 +303,21 @@ def test_the_new_claim_steps_fit_a_phone_say_where_you_are_and_focus_the_first_f
         first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
         assert second["y"] >= first["y"] + first["height"]
     shot("5-review")
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_row_upload_works_without_javascript_as_a_plain_form(people, files, sign_in, new_context):
+    jane, child, _officer = people
+    from satuklik.claims import services
+
+    claim = services.claim_draft_create(user=jane, member=child, benefit_type="OUTPATIENT")
+    context = new_context(java_script_enabled=False)
+    sign_in(jane, context)
+    page = context.new_page()
+    page.goto(f"/claims/{claim.pk}/edit/documents/")
+    row = page.locator("[data-requirement=RECEIPT]")
+    expect(row.locator("input[type=file]")).to_be_visible()  # plain input and its Send button
+    row.locator("input[type=file]").set_input_files(str(files["receipt"]))
+    row.locator(".row-submit").click()
+    expect(page.locator("[data-requirement=RECEIPT]")).to_contain_text("kuitansi-klinik.pdf")
+    _no_sideways_scroll(page, 360)

@@ -239,3 +239,40 @@ def test_the_estimate_is_cards_with_the_real_labels_not_a_wide_table(client, jan
     assert 'class="estimate-cards"' in page and "<table" not in page
     assert page.count('class="estimate-card"') == 1 and "estimate-card estimate-total" in page
     assert "Dibayar plan (perkiraan)" in page and "Anda tanggung" in page
+
+
+# --- documents: one upload control per checklist row ---------------------------------------
+
+
+def test_each_checklist_row_has_one_upload_control_that_works_as_a_plain_form(client, jane):
+    from satuklik.claims.models import ClaimDocument, DocumentRequirement
+    from satuklik.claims.tests.factories import TINY_PDF, upload
+
+    claim = _draft(client)
+    page = _html(client.get(f"/claims/{claim.pk}/edit/documents/"))
+    requirements = list(DocumentRequirement.objects.filter(benefit_type="OUTPATIENT", active=True))
+    for requirement in requirements:
+        row = page.split(f'data-requirement="{requirement.code}"', 1)[1].split("</li>", 1)[0]
+        assert row.count('type="file"') == 1  # one control per row
+        assert f'name="requirement" value="{requirement.pk}"' in row
+        assert f'<label for="upload-{requirement.code}"' in row  # the styled button names the input
+    assert 'capture="environment"' not in page  # a picker that offers the camera and the files
+    assert page.count('type="file"') == len(requirements) + 1  # and one for another document
+
+    # Without JavaScript: the row's own form, posted as it is.
+    receipt = next(r for r in requirements if r.code == "RECEIPT")
+    response = client.post(
+        f"/claims/{claim.pk}/edit/documents/", {"requirement": receipt.pk, "files": upload("kuitansi.pdf", TINY_PDF)}
+    )
+    assert response["Location"] == f"/claims/{claim.pk}/edit/documents/"
+    assert ClaimDocument.objects.get(claim=claim).requirement == receipt
+    row = _html(client.get(f"/claims/{claim.pk}/edit/documents/")).split('data-requirement="RECEIPT"', 1)[1]
+    assert "kuitansi.pdf" in row.split("</li>", 1)[0] and "Add another file" in row.split("</li>", 1)[0]
+
+
+def test_an_empty_row_upload_says_so_and_keeps_nothing(client, jane):
+    claim = _draft(client)
+    response = client.post(f"/claims/{claim.pk}/edit/documents/", {"requirement": ""})
+    assert response.status_code == 400
+    assert "Choose a file or take a photo first." in _html(response)
+    assert not claim.documents.exists()

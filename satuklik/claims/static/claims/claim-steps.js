@@ -24,6 +24,26 @@
     });
     if (follows && total.value) first.value = total.value;
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // Documents: one control per checklist row. Without JavaScript it is a plain file input
+  // and a Send button; with it, choosing a file uploads it at once and the input hides
+  // behind its styled label (still focusable: Enter or Space opens the file picker).
+  function initUploads() {
+    var forms = document.querySelectorAll("form[data-row-upload]");
+    Array.prototype.forEach.call(forms, function (form) {
+      var input = form.querySelector("input[type=file]");
+      var status = form.querySelector(".row-status");
+      if (!input) return;
+      form.classList.add("js-upload");
+      input.addEventListener("change", function () {
+        if (!input.files || !input.files.length) return;
+        if (status) status.textContent = form.getAttribute("data-sending") || "…";
+        form.classList.add("sending");
+        if (form.requestSubmit) form.requestSubmit();
+        else form.submit();
+      });
+    });
+  }
+  function start() { init(); initUploads(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
