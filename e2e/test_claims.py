@@ -12,6 +12,8 @@ new used and remaining amounts.
 import datetime
 import importlib
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -97,7 +99,10 @@ def test_jane_claims_for_her_child_and_follows_it_to_payment(
     page.get_by_role("button", name="Next").click()
 
     page.get_by_label("Treatment date").fill(treated.isoformat())
-    page.locator(f"#id_amount_{gp.pk}").fill("250.000")
+    # The total bill first; the split by item is folded and follows the total.
+    page.get_by_label("Total bill (Rp)").fill("250.000")
+    page.locator("#item-split summary").click()
+    expect(page.locator(f"#id_amount_{gp.pk}")).to_have_value("250.000")
     page.get_by_label("Hospital or clinic", exact=True).fill("Klinik Anak Ceria")
     page.get_by_label("Diagnosis").fill("Radang tenggorokan (faringitis)")
     screenshot("claim-details")
@@ -114,16 +119,12 @@ def test_jane_claims_for_her_child_and_follows_it_to_payment(
     expect(page.get_by_role("heading", name="Documents", exact=True)).to_be_visible()
     assert "New bank account for claim payments" in outbox.newest(to=JANE_EMAIL).subject
 
-    # The receipt from the phone's files, the prescription from the camera input.
-    page.get_by_label("Which document is this?").select_option(label="Receipt")
-    page.locator("#doc-files").set_input_files(str(files["receipt"]))
-    page.get_by_role("button", name="Upload").click()
+    # One control per checklist row: choosing the file uploads it at once (the phone's
+    # picker offers the camera too: accept includes image/*).
+    page.locator("#upload-RECEIPT").set_input_files(str(files["receipt"]))
     expect(page.locator("[data-requirement=RECEIPT]")).to_contain_text("kuitansi-klinik.pdf")
-    camera = page.locator("#doc-camera")
-    assert camera.get_attribute("capture") == "environment"
-    page.get_by_label("Which document is this?").select_option(label="Prescription")
-    camera.set_input_files(str(files["photo"]))
-    page.get_by_role("button", name="Upload").click()
+    assert "image/*" in page.locator("#upload-PRESCRIPTION").get_attribute("accept")
+    page.locator("#upload-PRESCRIPTION").set_input_files(str(files["photo"]))
     expect(page.locator("[data-requirement=PRESCRIPTION]")).to_contain_text("resep.jpg")
     screenshot("claim-documents")
 
@@ -217,3 +218,106 @@ def test_jane_claims_for_her_child_and_follows_it_to_payment(
     expect(row.locator("[data-field=status]")).to_have_text("Paid")
     expect(row.locator("[data-field=paid]")).to_have_text("Rp 100.000")
     screenshot("claim-list")
+
+
+DOC_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def _no_sideways_scroll(page, width):
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(("viewport", "locale"), [("phone", "id"), ("desktop", "en")], indirect=True)
+def test_the_new_claim_steps_fit_a_phone_say_where_you_are_and_focus_the_first_field(
+    page, people, files, sign_in, locale
+):
+    """Each step at 360 px (Indonesian) and 1280 px (English): no sideways scroll, "step n of
+    m" shown, step 2 starts in its first field, the estimate as cards that fit the screen.
+    SAVE_DOC_SCREENSHOTS=1 writes the steps to docs/screenshots/claim-new-*.png."""
+    jane, child, _officer = people
+    phone = page.viewport_size["width"] == 360
+    if phone:
+        page.set_viewport_size({"width": 360, "height": 780})
+    width = page.viewport_size["width"]
+    tag = f"{locale}-{width}"
+    save = os.environ.get("SAVE_DOC_SCREENSHOTS") == "1"
+
+    def shot(name):
+        _no_sideways_scroll(page, width)
+        if save:
+            DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(DOC_SCREENSHOTS / f"claim-new-{name}-{tag}.png"), full_page=True)
+
+    step_of = {"id": "Langkah {n} dari 5", "en": "Step {n} of 5"}[locale]
+    sign_in(jane)
+    page.goto("/claims/new/")
+    expect(page.locator("#step-of")).to_contain_text(step_of.format(n=1))
+    types = page.locator("input[name=benefit_type]")
+    assert types.first.get_attribute("value") == "OUTPATIENT"
+    shot("1-participant")
+    page.locator(f"input[name=participant][value='{child.pk}']").check()
+    page.locator("input[name=benefit_type][value=OUTPATIENT]").check()
+    page.locator("form.card button[type=submit]").click()
+
+    expect(page.locator("#step-of")).to_contain_text(step_of.format(n=2))
+    assert page.evaluate("document.activeElement.id") == "id_treatment_date"
+    gp = BenefitItem.objects.get(plan=child.plan, code="OP-GP")
+    page.locator("#id_treatment_date").fill((timezone.localdate() - datetime.timedelta(days=2)).isoformat())
+    page.locator("#id_total").fill("250.000")
+    page.locator("#item-split summary").click()
+    expect(page.locator(f"#id_amount_{gp.pk}")).to_have_value("250.000")
+    page.locator("#id_provider_name").fill("Klinik Anak Ceria")
+    page.locator("#id_diagnosis").fill("Radang tenggorokan")
+    shot("2-details")
+    page.locator("#details-form > button.button.block").click()
+
+    expect(page.locator("#step-of")).to_contain_text(step_of.format(n=3))
+    shot("3-bank")
+    claim = Claim.objects.get(member=child)
+    page.goto(f"/claims/{claim.pk}/edit/documents/")
+    expect(page.locator("#step-of")).to_contain_text(step_of.format(n=4))
+    # One control per row, no raw "Choose File" under it; the keyboard reaches it and opens
+    # the picker; choosing a file uploads it at once.
+    receipt = page.locator("#upload-RECEIPT")
+    assert receipt.bounding_box()["width"] <= 1 and page.locator(".row-submit:visible").count() == 0
+    receipt.focus()
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(files["receipt"]))
+    expect(page.locator("[data-requirement=RECEIPT]")).to_contain_text("kuitansi-klinik.pdf")
+    shot("4-documents")
+    page.goto(f"/claims/{claim.pk}/review/")
+    expect(page.locator("#step-of")).to_contain_text(step_of.format(n=5))
+    cards = page.locator(".estimate-card")
+    expect(cards).to_have_count(2)  # the item and the total
+    labels = {"id": ("Dibayar plan (perkiraan)", "Anda tanggung"), "en": ("Plan pays (estimate)", "You bear")}
+    for label in labels[locale]:
+        expect(cards.last).to_contain_text(label)
+    for index in range(cards.count()):
+        box = cards.nth(index).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+        for value in cards.nth(index).locator("dd").all():
+            value_box = value.bounding_box()
+            assert value_box["x"] + value_box["width"] <= box["x"] + box["width"]  # never cut off
+    if phone:  # stacked: one card above the other
+        first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+        assert second["y"] >= first["y"] + first["height"]
+    shot("5-review")
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_row_upload_works_without_javascript_as_a_plain_form(people, files, sign_in, new_context):
+    jane, child, _officer = people
+    from satuklik.claims import services
+
+    claim = services.claim_draft_create(user=jane, member=child, benefit_type="OUTPATIENT")
+    context = new_context(java_script_enabled=False)
+    sign_in(jane, context)
+    page = context.new_page()
+    page.goto(f"/claims/{claim.pk}/edit/documents/")
+    row = page.locator("[data-requirement=RECEIPT]")
+    expect(row.locator("input[type=file]")).to_be_visible()  # plain input and its Send button
+    row.locator("input[type=file]").set_input_files(str(files["receipt"]))
+    row.locator(".row-submit").click()
+    expect(page.locator("[data-requirement=RECEIPT]")).to_contain_text("kuitansi-klinik.pdf")
+    _no_sideways_scroll(page, 360)

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from satuklik.claims import services
 from satuklik.claims.banks import bank_choices
 from satuklik.policies.models import BenefitType, LimitPeriod
 
@@ -45,6 +46,13 @@ class ClaimDetailsForm(forms.Form):
     treatment_date = forms.DateField(label=_("Treatment date"), required=False, widget=DATE_WIDGET)
     admission_date = forms.DateField(label=_("Admission date"), required=False, widget=DATE_WIDGET)
     discharge_date = forms.DateField(label=_("Discharge date"), required=False, widget=DATE_WIDGET)
+    total = forms.CharField(
+        label=_("Total bill (Rp)"),
+        required=False,
+        max_length=20,
+        help_text=_("The total on the receipt or the hospital bill."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "0", "autocomplete": "off"}),
+    )
     provider = forms.CharField(required=False, widget=forms.HiddenInput)
     provider_name = forms.CharField(
         label=_("Hospital or clinic"),
@@ -65,11 +73,21 @@ class ClaimDetailsForm(forms.Form):
         self.claim = claim
         self.benefit_items = list(benefit_items)
         inpatient = claim.benefit_type == BenefitType.INPATIENT
+        window = {"days": services.SUBMISSION_WINDOW_DAYS}  # read now: the rule's own number
         if inpatient:
             del self.fields["treatment_date"]
+            self.fields["discharge_date"].help_text = (
+                _("A claim is submitted within %(days)s days of discharge.") % window
+            )
         else:
             del self.fields["admission_date"]
             del self.fields["discharge_date"]
+            self.fields["treatment_date"].help_text = (
+                _("A claim is submitted within %(days)s days of the treatment.") % window
+            )
+        # The step's first field takes the focus (or the first one with an error), with or
+        # without JavaScript: the step starts where the member types.
+        self.focus("admission_date" if inpatient else "treatment_date")
         self.item_rows = []
         for item in self.benefit_items:
             amount_name, quantity_name = f"amount_{item.pk}", f"quantity_{item.pk}"
@@ -90,6 +108,25 @@ class ClaimDetailsForm(forms.Form):
             self.item_rows.append(
                 {"item": item, "amount": self[amount_name], "quantity": self[quantity_name], "per_day": per_day}
             )
+
+    def focus(self, name: str) -> None:
+        """Give the focus to this field (the first one, or the one a refusal is about)."""
+        if name not in self.fields:
+            return
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[name].widget.attrs["autofocus"] = True
+
+    @property
+    def split_open(self) -> bool:
+        """Show the split by item unfolded: it holds amounts or errors, or the total is refused."""
+        return any(row["amount"].value() or row["amount"].errors for row in self.item_rows) or bool(
+            self.errors.get("total")
+        )
+
+    @property
+    def first_item(self):
+        return self.benefit_items[0] if self.benefit_items else None
 
     def items(self) -> list[dict]:
         rows = []

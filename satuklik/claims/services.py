@@ -334,6 +334,39 @@ def _parse_amount(value, *, label) -> int:
     return amount
 
 
+def late_submission_message(*, last_care_day: datetime.date, discharged: bool, today: datetime.date) -> str:
+    """Why a claim for care ending on `last_care_day` is too late to submit today ("" if in time):
+    SUBMISSION_WINDOW_DAYS from the discharge (inpatient) or the treatment."""
+    days = (today - last_care_day).days
+    if days <= SUBMISSION_WINDOW_DAYS:
+        return ""
+    if discharged:
+        message = _(
+            "A claim must be submitted within %(limit)s days of discharge; the discharge on %(date)s was %(days)s days ago."
+        )
+    else:
+        message = _(
+            "A claim must be submitted within %(limit)s days of the treatment; the treatment on %(date)s was %(days)s days ago."
+        )
+    return message % {"limit": SUBMISSION_WINDOW_DAYS, "date": last_care_day.strftime("%d/%m/%Y"), "days": days}
+
+
+def _parse_total(value) -> int:
+    from satuklik.core.money import parse_rupiah
+
+    try:
+        amount = parse_rupiah(value)
+    except (TypeError, ValueError):
+        raise ClaimError(
+            _("Enter the total of the bill in rupiah, e.g. 250.000."), code="invalid_amount", field="total"
+        ) from None
+    if amount <= 0:
+        raise ClaimError(_("The total of the bill must be more than zero."), code="invalid_amount", field="total")
+    if amount > MAX_ITEM_AMOUNT:
+        raise ClaimError(_("The total of the bill is too large."), code="invalid_amount", field="total")
+    return amount
+
+
 def claim_details_update(
     *,
     claim: Claim,
@@ -345,11 +378,18 @@ def claim_details_update(
     provider_name: str = "",
     diagnosis: str = "",
     items: list[dict],
+    total=None,
+    enforce_window: bool = False,
 ) -> Claim:
     """Set the care details of a draft and replace its items.
 
     items: [{"benefit_item": BenefitItem or id, "amount": int or text, "quantity": int}]
     (quantity: days of a per-day item, else visits/units; default 1).
+    total: the whole bill (int or text), asked first; the split by item is then optional:
+    without items the total is claimed as the type's first item (in the plan's order), with
+    items they must add up to it. None: the items alone say the amount (the API).
+    enforce_window: refuse dates already outside the submission window (the web's date step
+    says so at once; the check at submission stays for a draft left too long).
     """
     today = timezone.localdate()
     if claim.benefit_type == BenefitType.INPATIENT:
@@ -370,6 +410,14 @@ def claim_details_update(
             raise ClaimError(_("Enter the date of the treatment."), code="dates_required", field="treatment_date")
     if (discharge_date or treatment_date) > today:
         raise ClaimError(_("Treatment dates cannot be in the future."), code="future_date", field="treatment_date")
+    if enforce_window:
+        late = late_submission_message(
+            last_care_day=discharge_date or treatment_date, discharged=bool(discharge_date), today=today
+        )
+        if late:
+            raise ClaimError(
+                late, code="late_submission", field="discharge_date" if discharge_date else "treatment_date"
+            )
     provider_name = (provider.name if provider is not None else (provider_name or "")).strip()
     if not provider_name:
         raise ClaimError(
@@ -378,15 +426,34 @@ def claim_details_update(
     diagnosis = (diagnosis or "").strip()
     if not diagnosis:
         raise ClaimError(_("Describe the diagnosis in a few words."), code="diagnosis_required", field="diagnosis")
-    if not items:
-        raise ClaimError(_("Add at least one benefit item with its amount."), code="items_required", field="items")
+    bill = None
+    if total not in (None, ""):
+        bill = _parse_total(total)
+    if not items and bill is None:
+        if total is None:
+            raise ClaimError(_("Add at least one benefit item with its amount."), code="items_required", field="items")
+        raise ClaimError(_("Enter the total of the bill."), code="total_required", field="total")
 
     plan_items = {
         item.pk: item
-        for item in BenefitItem.objects.filter(plan_id=claim.member.plan_id, benefit_type=claim.benefit_type).exclude(
-            limit_period=LimitPeriod.CEILING
-        )
+        for item in BenefitItem.objects.filter(plan_id=claim.member.plan_id, benefit_type=claim.benefit_type)
+        .exclude(limit_period=LimitPeriod.CEILING)
+        .order_by("sort_order", "code")
     }
+    if not items:
+        if not plan_items:
+            raise ClaimError(
+                _("Choose benefit items of the participant's plan."), code="item_not_in_plan", field="items"
+            )
+        first = next(iter(plan_items.values()))
+        stay = (discharge_date - admission_date).days + 1 if discharge_date and admission_date else 1
+        items = [
+            {
+                "benefit_item": first,
+                "amount": bill,
+                "quantity": min(stay, MAX_DAYS) if first.limit_period == LimitPeriod.PER_DAY else 1,
+            }
+        ]
     rows, seen = [], set()
     for entry in items:
         raw_item = entry.get("benefit_item")
@@ -422,6 +489,16 @@ def claim_details_update(
                     code="invalid_quantity",
                 )
         rows.append(ClaimItem(benefit_item=item, amount_claimed=amount, quantity=quantity))
+    split = sum(row.amount_claimed for row in rows)
+    if bill is not None and split != bill:
+        from satuklik.core.money import format_rupiah
+
+        raise ClaimError(
+            _("The items add up to %(split)s, but the total bill is %(total)s: correct an item or the total.")
+            % {"split": format_rupiah(split), "total": format_rupiah(bill)},
+            code="items_total_mismatch",
+            field="total",
+        )
 
     with transaction.atomic():
         locked = _locked_draft(claim)
@@ -694,23 +771,11 @@ def claim_submit_checks(*, claim: Claim, user) -> list[tuple[str, str]]:
                 % {"name": member.full_name, "date": claim.treatment_date.strftime("%d/%m/%Y")},
             )
         )
-    last_care_day = claim.discharge_date or claim.treatment_date
-    days = (today - last_care_day).days
-    if days > SUBMISSION_WINDOW_DAYS:
-        if claim.discharge_date:
-            message = _(
-                "A claim must be submitted within %(limit)s days of discharge; the discharge on %(date)s was %(days)s days ago."
-            )
-        else:
-            message = _(
-                "A claim must be submitted within %(limit)s days of the treatment; the treatment on %(date)s was %(days)s days ago."
-            )
-        problems.append(
-            (
-                "late_submission",
-                message % {"limit": SUBMISSION_WINDOW_DAYS, "date": last_care_day.strftime("%d/%m/%Y"), "days": days},
-            )
-        )
+    late = late_submission_message(
+        last_care_day=claim.discharge_date or claim.treatment_date, discharged=bool(claim.discharge_date), today=today
+    )
+    if late:
+        problems.append(("late_submission", late))
     required = list(DocumentRequirement.objects.filter(benefit_type=claim.benefit_type, active=True, required=True))
     present = set(
         ClaimDocument.objects.filter(claim=claim, requirement__isnull=False).values_list("requirement_id", flat=True)

@@ -319,6 +319,7 @@ def edit_details(request, claim_id):
         "provider": claim.provider.code if claim.provider_id else "",
         "provider_name": claim.provider_name,
         "diagnosis": claim.diagnosis,
+        "total": f"{claim.amount_claimed:,}".replace(",", ".") if claim.amount_claimed else "",
     }
     for item in claim.items.all():
         initial[f"amount_{item.benefit_item_id}"] = f"{item.amount_claimed:,}".replace(",", ".")
@@ -339,9 +340,12 @@ def edit_details(request, claim_id):
                 provider_name=data.get("provider_name", ""),
                 diagnosis=data.get("diagnosis", ""),
                 items=form.items(),
+                total=data.get("total") or "",
+                enforce_window=True,
             )
         except services.ClaimError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.focus(exc.field)
         else:
             return redirect("claims:edit-bank", claim.pk)
     return render(
