@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from satuklik.accounts import otp
+from satuklik.accounts import linking, otp
 from satuklik.accounts.services import AccountsError
 from satuklik.cards.services import CardError
 from satuklik.claims.idempotency import IdempotencyError
@@ -65,6 +65,11 @@ def _accounts_error(request, exc: AccountsError):
 @api.exception_handler(otp.OtpError)
 def _otp_error(request, exc: otp.OtpError):
     return _answer(request, exc.status, code=exc.code, message=exc.message, retry_after=exc.retry_after)
+
+
+@api.exception_handler(linking.LinkError)
+def _link_error(request, exc: linking.LinkError):
+    return _answer(request, exc.status, code=exc.code, message=exc.message)
 
 
 @api.exception_handler(ClaimError)

@@ -159,7 +159,7 @@ class ResetStartIn(Schema):
 # --- helpers ------------------------------------------------------------------------
 
 
-def _otp_out(challenge: OtpChallenge, request) -> dict:
+def otp_out(challenge: OtpChallenge, request) -> dict:
     context = otp.otp_screen_context(challenge=challenge, verify_url="", next_url="", request=request)
     return {
         "challenge_id": context["challenge_id"],
@@ -183,7 +183,7 @@ def _flow_out(flow: AuthFlow, flow_key: str, request) -> dict:
             for channel in channels
         }
     if flow.challenge_id and flow.step == "otp":
-        body["otp"] = _otp_out(flow.challenge, request)
+        body["otp"] = otp_out(flow.challenge, request)
     return body
 
 
@@ -274,13 +274,13 @@ def register_password(request, payload: PasswordIn):
 def otp_resend(request, payload: ResendIn):
     challenge = otp.otp_get_for_flow(challenge_id=payload.challenge_id, flow_key=payload.flow_key)
     challenge = otp.otp_resend(challenge=challenge, channel=payload.channel, request=request)
-    return Status(200, _otp_out(challenge, request))
+    return Status(200, otp_out(challenge, request))
 
 
 @router.post("/otp/status", response={200: OtpOut, **ERRORS}, summary="Where the code went and whether it arrived")
 def otp_status(request, payload: OtpRefIn):
     challenge = otp.otp_get_for_flow(challenge_id=payload.challenge_id, flow_key=payload.flow_key)
-    return Status(200, _otp_out(challenge, request))
+    return Status(200, otp_out(challenge, request))
 
 
 # --- forgot password ----------------------------------------------------------------

@@ -180,7 +180,7 @@ class OtpSend(models.Model):
 
 
 class AuthFlow(models.Model):
-    """Server-side state of a multi-step flow (registration, password reset).
+    """Server-side state of a multi-step flow (registration, password reset, linking a policy).
 
     The web keeps the flow key in the session; the API hands it to the client. Only its
     SHA-256 is stored. `data` holds ids and choices, never a code or a password.
@@ -189,6 +189,7 @@ class AuthFlow(models.Model):
     class Kind(models.TextChoices):
         REGISTER = "REGISTER", _("Registration")
         PASSWORD_RESET = "PASSWORD_RESET", _("Password reset")
+        LINK_POLICY = "LINK_POLICY", _("Linking a policy")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -329,13 +329,22 @@ def _registration_match_or_ended(data: RegistrationInput) -> tuple[Member | None
     return ended, ended is not None
 
 
-def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFlow, str]:
-    """Match the member; on success return the new flow and its key. Nothing is sent yet.
+def registration_member_match(
+    *, data: RegistrationInput, request=None, ended_allowed: bool = False
+) -> tuple[Member, bool]:
+    """The one member these details name, under registration's throttle; raises otherwise.
+
+    Registration and linking a policy (accounts.linking) both come through here: wrong
+    details count towards the same limits (per client IP and per person named, see
+    throttle.registration_person) and get the same neutral RegistrationMismatch, and too
+    many of them the same RegistrationLimit.
 
     Any mismatch (unknown policy, wrong birth date, someone else's e-mail) raises the same
     RegistrationMismatch. Details that match a membership whose cover has ended go on like
     any match (so nothing here tells a stranger that the cover ended); the code, sent to the
     contact on file, proves the person, and registration_verify then says when it ended.
+    Linking (ended_allowed=False) matches covered memberships only.
+    Returns (member, whether its cover has ended).
     """
     if data.policy_type not in PolicyType.values:
         raise RegistrationMismatch()
@@ -346,12 +355,22 @@ def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFl
     if throttle.register_blocked(ip, identifier):
         raise RegistrationLimit()
     member, ended = _registration_match_or_ended(data)
-    if member is None:
+    if member is None or (ended and not ended_allowed):
         throttle.register_mismatch(ip, identifier)
         security_event_record(
             kind=SecurityEvent.Kind.REGISTER_MISMATCH, request=request, details={"policy_type": data.policy_type}
         )
         raise RegistrationMismatch()
+    return member, ended
+
+
+def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFlow, str]:
+    """Match the member; on success return the new flow and its key. Nothing is sent yet.
+
+    Any mismatch (unknown policy, wrong birth date, someone else's e-mail, ended
+    coverage) raises the same RegistrationMismatch.
+    """
+    member, ended = registration_member_match(data=data, request=request, ended_allowed=True)
     flow_key = otp.new_flow_key()
     flow = AuthFlow.objects.create(
         kind=AuthFlow.Kind.REGISTER,
@@ -364,15 +383,20 @@ def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFl
     return flow, flow_key
 
 
-def registration_channels(*, flow: AuthFlow) -> list[str]:
-    """Where the code may go: Group only to the e-mail on file; Individu/DPLK e-mail or SMS."""
-    member = flow.member
+def contact_channels(*, member: Member, policy_type: str) -> list[str]:
+    """Where a code proving a membership may go: Group only to the e-mail on file;
+    Individu and DPLK to the e-mail or the mobile on file (registration and linking)."""
     channels = []
     if member.email:
         channels.append(OtpChannel.EMAIL)
-    if member.mobile and flow.data.get("policy_type") != PolicyType.GROUP:
+    if member.mobile and policy_type != PolicyType.GROUP:
         channels.append(OtpChannel.SMS)
     return channels
+
+
+def registration_channels(*, flow: AuthFlow) -> list[str]:
+    """Where the code may go: Group only to the e-mail on file; Individu/DPLK e-mail or SMS."""
+    return contact_channels(member=flow.member, policy_type=flow.data.get("policy_type"))
 
 
 def registration_accept_eula(*, flow_key: str, request=None) -> AuthFlow:
@@ -387,10 +411,12 @@ def registration_accept_eula(*, flow_key: str, request=None) -> AuthFlow:
     return flow
 
 
-def registration_send_code(*, flow_key: str, channel: str, request=None) -> AuthFlow:
-    """Send the code over `channel` to the contact on file (never to what was typed)."""
-    flow = _flow_get(flow_key=flow_key, kind=AuthFlow.Kind.REGISTER, steps={"channel", "otp"})
-    channels = registration_channels(flow=flow)
+def flow_send_code(*, flow_key: str, kind: str, purpose: str, channel: str, request=None) -> AuthFlow:
+    """Send a flow's code over `channel` to the member's contact on file (never to what
+    was typed), if contact_channels allows it: registration and linking a policy."""
+    steps = {"channel", "otp"}
+    flow = _flow_get(flow_key=flow_key, kind=kind, steps=steps)
+    channels = contact_channels(member=flow.member, policy_type=flow.data.get("policy_type"))
     if channel not in channels:
         raise otp.OtpChannelNotAllowed()
     if flow.challenge_id and flow.step == "otp":
@@ -401,18 +427,26 @@ def registration_send_code(*, flow_key: str, channel: str, request=None) -> Auth
     if len(channels) > 1:
         alternate = member.mobile if channel == OtpChannel.EMAIL else member.email
     challenge = otp.otp_issue(
-        purpose=OtpPurpose.REGISTER,
+        purpose=purpose,
         flow_key=flow_key,
         channel=channel,
         destination=destination,
         alternate_destination=alternate,
+        user=flow.user,
         language=flow.data.get("language"),
         request=request,
     )
     with transaction.atomic():
-        flow = _flow_get(flow_key=flow_key, kind=AuthFlow.Kind.REGISTER, steps={"channel", "otp"}, lock=True)
+        flow = _flow_get(flow_key=flow_key, kind=kind, steps=steps, lock=True)
         _set_step(flow, "otp", challenge=challenge)
     return flow
+
+
+def registration_send_code(*, flow_key: str, channel: str, request=None) -> AuthFlow:
+    """Send the code over `channel` to the contact on file (never to what was typed)."""
+    return flow_send_code(
+        flow_key=flow_key, kind=AuthFlow.Kind.REGISTER, purpose=OtpPurpose.REGISTER, channel=channel, request=request
+    )
 
 
 @dataclass

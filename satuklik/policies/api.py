@@ -7,14 +7,15 @@ that does not exist.
 
 import datetime
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from satuklik.accounts import linking
+from satuklik.accounts import linking, otp
+from satuklik.accounts.api import FlowKey, OtpOut, RegisterStartIn, Text, otp_out
 from satuklik.accounts.auth import member_auth
 from satuklik.core.api_errors import errors
 from satuklik.policies import selectors
@@ -75,6 +76,97 @@ def policy_select(request, link_id: int):
         raise Http404 from None
     link = selectors.active_link_get(user=request.user, link_id=link_id)
     return _link_out(link, link)
+
+
+# --- adding a policy (linking): the same steps, rules and limits as the "Tambah Polis" pages
+
+
+class LinkStartIn(RegisterStartIn):
+    """The same details as registration (and the pages) ask for each policy type."""
+
+
+class LinkFlowOut(Schema):
+    flow_id: int = Field(description="Names the flow in the URLs of the next steps")
+    flow_key: str = Field(description="Send it back with every step of this flow; keep it secret")
+    step: str = Field(description="Next step: channel (choose EMAIL or SMS) or otp (enter the code)")
+    channels: list[str] = Field(default_factory=list, description="Where the code may be sent (step channel)")
+    channel_destinations: dict[str, str] = Field(default_factory=dict, description="Masked contact per channel")
+    otp: OtpOut | None = Field(None, description="The code sent (step otp); resend with /api/v1/auth/otp/resend")
+
+
+class LinkChannelIn(Schema):
+    flow_key: FlowKey
+    channel: Literal["EMAIL", "SMS"]
+
+
+class LinkCodeIn(Schema):
+    flow_key: FlowKey
+    code: Annotated[Text, Field(max_length=12)]
+
+
+# 400 a refused step (data_mismatch, flow_expired, no contact); 409 already linked or
+# pending; 429 too many mismatches or codes.
+LINK_ERRORS = {**ERRORS, **errors(400, 409, 429)}
+
+
+def _link_flow_out(flow, flow_key, request) -> dict:
+    body = {
+        "flow_id": flow.pk,
+        "flow_key": flow_key,
+        "step": flow.step,
+        "channels": [],
+        "channel_destinations": {},
+        "otp": None,
+    }
+    if flow.step == "channel":
+        channels = linking.policy_link_channels(flow=flow)
+        body["channels"] = channels
+        body["channel_destinations"] = {
+            channel: otp.mask_destination(channel, flow.member.email if channel == "EMAIL" else flow.member.mobile)
+            for channel in channels
+        }
+    if flow.challenge_id and flow.step == "otp":
+        body["otp"] = otp_out(flow.challenge, request)
+    return body
+
+
+@router.get("/links", response={200: list[LinkOut], **ERRORS}, summary="My linked policies (and pending requests)")
+def link_list(request):
+    return policy_list(request)
+
+
+@router.post("/links", response={201: LinkFlowOut, **LINK_ERRORS}, summary="Add a policy 1: match the details")
+def link_start(request, payload: LinkStartIn):
+    """Group: policy_number, participant_number, date_of_birth, email (the code goes to the e-mail
+    on file at once, step otp). Individual: policy_number, date_of_birth, contact. DPLK:
+    participant_number, date_of_birth, contact (step channel when both e-mail and mobile are on
+    file). Any mismatch gets the neutral data_mismatch, counted with registration's."""
+    flow, flow_key = linking.policy_link_start(user=request.user, request=request, **payload.model_dump())
+    return Status(201, _link_flow_out(flow, flow_key, request))
+
+
+@router.post(
+    "/links/{int:flow_id}/send-code",
+    response={200: LinkFlowOut, **LINK_ERRORS, **errors(404)},
+    summary="Add a policy 2: send the code by EMAIL or SMS",
+)
+def link_send_code(request, flow_id: int, payload: LinkChannelIn):
+    flow = linking.policy_link_send_code(
+        user=request.user, flow_id=flow_id, flow_key=payload.flow_key, channel=payload.channel, request=request
+    )
+    return Status(200, _link_flow_out(flow, payload.flow_key, request))
+
+
+@router.post(
+    "/links/{int:flow_id}/verify",
+    response={200: LinkOut, **LINK_ERRORS, **errors(404)},
+    summary="Add a policy 3: check the code and link (Individual: pending approval)",
+)
+def link_verify(request, flow_id: int, payload: LinkCodeIn):
+    link = linking.policy_link_verify(
+        user=request.user, flow_id=flow_id, flow_key=payload.flow_key, code=payload.code, request=request
+    )
+    return Status(200, _link_out(link, link if request.user.selected_link_id == link.pk else None))
 
 
 class MemberOut(Schema):

@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from satuklik.accounts import forms as account_forms
-from satuklik.accounts import linking, otp, throttle
+from satuklik.accounts import linking, otp
 from satuklik.accounts.models import OtpChannel, OtpPurpose
-from satuklik.accounts.security import client_ip
+from satuklik.accounts.services import AccountsError
 from satuklik.core.context_processors import MENU_POLICY_TYPE
 from satuklik.policies import selectors
 from satuklik.policies.benefits import benefit_type_summaries, benefit_usage_for_member
@@ -347,7 +347,9 @@ LINK_FORMS = {
 
 
 def _link_flow(request):
-    return request.session.get(LINK_FLOW_SESSION_KEY) or None
+    """The flow this browser is in (its id and key), or None."""
+    stored = request.session.get(LINK_FLOW_SESSION_KEY) or None
+    return stored if isinstance(stored, dict) and "flow_id" in stored else None
 
 
 @never_cache
@@ -369,37 +371,25 @@ def link_start(request):
 @never_cache
 @login_required
 def link_details(request, slug):
-    """Step 2: the numbers and date of birth, matched against the insurer's data."""
+    """Step 2: the numbers and date of birth, matched against the insurer's data
+    (registration's rule and limits: accounts.linking.policy_link_start)."""
     policy_type = LINK_TYPES.get(slug)
     if policy_type is None:
         raise Http404
     error = None
     form = LINK_FORMS[policy_type](request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        # Wrong guesses count with registration's: per IP and per member named.
-        ip = client_ip(request)
-        identifier = throttle.registration_person(
-            policy_type=policy_type,
-            policy_number=data.get("policy_number", ""),
-            participant_number=data.get("participant_number", ""),
-        )
-        if throttle.register_blocked(ip, identifier):
-            error = linking.limit_message()
+        try:
+            flow, flow_key = linking.policy_link_start(
+                user=request.user, policy_type=policy_type, request=request, **form.cleaned_data
+            )
+        except (AccountsError, linking.LinkError, otp.OtpError) as refusal:
+            error = refusal.message
         else:
-            member = linking.member_match_for_link(policy_type=policy_type, **data)
-            if member is None:
-                throttle.register_mismatch(ip, identifier)
-                error = linking.no_match_message()
-            else:
-                try:
-                    linking.link_check(user=request.user, member=member)
-                except linking.LinkError as refusal:
-                    error = refusal.message
-                else:
-                    error = _link_flow_begin(request, member=member, policy_type=policy_type)
-                    if error is None:
-                        return redirect("policies:link-verify")
+            request.session[LINK_FLOW_SESSION_KEY] = {"flow_id": flow.pk, "flow_key": flow_key}
+            if flow.challenge_id:
+                otp.remember_challenge(request, flow.challenge, flow_key)
+            return redirect("policies:link-verify")
     elif request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405)
     return render(
@@ -415,121 +405,84 @@ def link_details(request, slug):
     )
 
 
-def _link_flow_begin(request, *, member, policy_type):
-    """Keep the matched membership in the session; Group gets its e-mail code at once."""
-    if policy_type == PolicyType.GROUP and not member.email:
-        return _("There is no e-mail address on file for this membership. Please contact customer service.")
-    if policy_type != PolicyType.GROUP and not (member.email or member.mobile):
-        return _("There is no e-mail address or mobile number on file. Please contact customer service.")
-    flow = {"member_id": member.pk, "policy_type": policy_type, "flow_key": otp.new_flow_key(), "challenge_id": ""}
-    if policy_type == PolicyType.GROUP:
-        # Group memberships verify with the e-mail registered for them only.
-        try:
-            challenge = otp.otp_issue(
-                purpose=OtpPurpose.LINK_POLICY,
-                flow_key=flow["flow_key"],
-                channel=OtpChannel.EMAIL,
-                destination=member.email,
-                user=request.user,
-                request=request,
-            )
-        except otp.OtpError as refusal:
-            return refusal.message
-        otp.remember_challenge(request, challenge, flow["flow_key"])
-        flow["challenge_id"] = str(challenge.public_id)
-    request.session[LINK_FLOW_SESSION_KEY] = flow
-    return None
-
-
 @never_cache
 @login_required
 def link_verify(request):
     """Step 3: choose e-mail or SMS (Individual, DPLK), then enter the code ("Verifikasi")."""
-    flow = _link_flow(request)
-    if flow is None:
+    stored = _link_flow(request)
+    if stored is None:
         return redirect("policies:link")
-    member = Member.objects.select_related("policy").filter(pk=flow["member_id"]).first()
-    if member is None:
+    try:
+        flow = linking.policy_link_flow_get(
+            user=request.user, flow_id=stored["flow_id"], flow_key=stored["flow_key"], steps={"channel", "otp"}
+        )
+    except (AccountsError, linking.LinkError):
         request.session.pop(LINK_FLOW_SESSION_KEY, None)
         return redirect("policies:link")
+    flow_key = stored["flow_key"]
+    member = flow.member
+    label = selectors.membership_label(member)
     verify_url = reverse("policies:link-verify")
     error = None
 
-    if not flow["challenge_id"]:
-        # "Metode Verifikasi": the contacts on file, masked.
-        channels = []
-        if member.email:
-            channels.append(
-                {"value": OtpChannel.EMAIL, "label": OtpChannel.EMAIL.label, "to": otp.mask_email(member.email)}
-            )
-        if member.mobile:
-            channels.append(
-                {"value": OtpChannel.SMS, "label": OtpChannel.SMS.label, "to": otp.mask_phone(member.mobile)}
-            )
+    if flow.step == "channel":
+        # "Metode Verifikasi": the contacts on file the rule allows, masked.
+        destinations = {OtpChannel.EMAIL: member.email, OtpChannel.SMS: member.mobile}
+        allowed = linking.policy_link_channels(flow=flow)
+        channels = [
+            {
+                "value": channel,
+                "label": OtpChannel(channel).label,
+                "to": otp.mask_destination(channel, destinations[channel]),
+            }
+            for channel in allowed
+        ]
         if request.method == "POST":
             chosen = request.POST.get("channel")
-            destinations = {OtpChannel.EMAIL: member.email, OtpChannel.SMS: member.mobile}
-            if chosen not in destinations or not destinations[chosen]:
+            if chosen not in allowed:
                 error = _("Choose how to receive the code.")
             else:
-                other = OtpChannel.SMS if chosen == OtpChannel.EMAIL else OtpChannel.EMAIL
                 try:
-                    challenge = otp.otp_issue(
-                        purpose=OtpPurpose.LINK_POLICY,
-                        flow_key=flow["flow_key"],
-                        channel=chosen,
-                        destination=destinations[chosen],
-                        alternate_destination=destinations[other],
-                        user=request.user,
-                        request=request,
+                    flow = linking.policy_link_send_code(
+                        user=request.user, flow_id=flow.pk, flow_key=flow_key, channel=chosen, request=request
                     )
-                except otp.OtpError as refusal:
+                except (AccountsError, otp.OtpError) as refusal:
                     error = refusal.message
                 else:
-                    otp.remember_challenge(request, challenge, flow["flow_key"])
-                    flow["challenge_id"] = str(challenge.public_id)
-                    request.session[LINK_FLOW_SESSION_KEY] = flow
+                    otp.remember_challenge(request, flow.challenge, flow_key)
                     return redirect(verify_url)
-        return render(
-            request,
-            "policies/link_channel.html",
-            {"channels": channels, "error": error, "label": selectors.membership_label(member)},
-        )
+        return render(request, "policies/link_channel.html", {"channels": channels, "error": error, "label": label})
 
     try:
         challenge = otp.otp_get_for_flow(
-            challenge_id=flow["challenge_id"], flow_key=flow["flow_key"], purpose=OtpPurpose.LINK_POLICY
+            challenge_id=flow.challenge.public_id if flow.challenge else "",
+            flow_key=flow_key,
+            purpose=OtpPurpose.LINK_POLICY,
         )
     except otp.OtpError:
         request.session.pop(LINK_FLOW_SESSION_KEY, None)
         return redirect("policies:link")
     if request.method == "POST":
+        if "code" not in request.POST:  # e.g. a repeated channel choice: the code is on its way
+            return redirect(verify_url)
         try:
-            otp.otp_verify(
-                challenge_id=flow["challenge_id"],
-                flow_key=flow["flow_key"],
-                purpose=OtpPurpose.LINK_POLICY,
-                code=request.POST.get("code", ""),
-                request=request,
+            link = linking.policy_link_verify(
+                user=request.user, flow_id=flow.pk, flow_key=flow_key, code=request.POST["code"], request=request
             )
         except otp.OtpError as refusal:
             error = refusal
+        except (AccountsError, linking.LinkError) as refusal:
+            request.session.pop(LINK_FLOW_SESSION_KEY, None)
+            messages.error(request, refusal.message)
+            return redirect("policies:link")
         else:
             request.session.pop(LINK_FLOW_SESSION_KEY, None)
-            try:
-                link = linking.link_request(user=request.user, member=member, request=request)
-            except linking.LinkError as refusal:
-                messages.error(request, refusal.message)
-                return redirect("policies:link")
-            request.session[LINK_DONE_SESSION_KEY] = {
-                "status": link.status,
-                "label": selectors.membership_label(member),
-            }
+            request.session[LINK_DONE_SESSION_KEY] = {"status": link.status, "label": label}
             return redirect("policies:link-done")
     screen = otp.otp_screen_context(
         challenge=challenge, verify_url=verify_url, next_url=verify_url, error=error, request=request
     )
-    return render(request, "policies/link_verify.html", {"otp": screen, "label": selectors.membership_label(member)})
+    return render(request, "policies/link_verify.html", {"otp": screen, "label": label})
 
 
 @never_cache

@@ -396,3 +396,71 @@ def test_staff_reject_with_a_reason_in_the_admin(client, jane):
     )
     link.refresh_from_db()
     assert (link.status, link.reject_reason) == (PolicyLink.Status.REJECTED, "Not the policyholder")
+
+
+# --- one rule for registration and linking ------------------------------------------------
+
+
+def test_registration_and_linking_refuse_the_same_wrong_data_alike_and_count_together(jane, rf):
+    """The former copies (registration's and the link page's) agree: the same neutral
+    refusal, each wrong try counted once in the same limit, then the same 'too many'."""
+    from satuklik.accounts import services, throttle
+    from satuklik.accounts.security import digest
+
+    member = group_member(participant_number="87654321", date_of_birth=D(1990, 12, 1))
+    wrong = {
+        "policy_type": "GROUP",
+        "policy_number": "12345678",
+        "participant_number": "87654321",
+        "date_of_birth": D(1990, 12, 2),
+        "email": "jane.work@example.com",
+    }
+    request = rf.post("/", REMOTE_ADDR="198.51.100.7")
+    identifier = throttle.registration_person(
+        policy_type="GROUP", policy_number="12345678", participant_number="87654321"
+    )
+
+    def counted():
+        return throttle._count("reg", digest(f"id|{identifier}"), throttle.REGISTER_WINDOW_SECONDS)
+
+    with pytest.raises(services.RegistrationMismatch) as by_registration:
+        services.registration_start(data=services.RegistrationInput(**wrong), request=request)
+    assert counted() == 1
+    with pytest.raises(services.RegistrationMismatch) as by_linking:
+        linking.policy_link_start(user=jane, request=request, **wrong)
+    assert counted() == 2
+    assert by_linking.value.code == by_registration.value.code == "data_mismatch"
+    assert str(by_linking.value.message) == str(by_registration.value.message)
+
+    for _ in range(throttle.REGISTER_MAX_MISMATCHES - 2):
+        with pytest.raises(services.RegistrationMismatch):
+            linking.policy_link_start(user=jane, request=request, **wrong)
+    right = {**wrong, "date_of_birth": member.date_of_birth}
+    with pytest.raises(services.RegistrationLimit) as registration_limit:
+        services.registration_start(data=services.RegistrationInput(**right), request=request)
+    with pytest.raises(services.RegistrationLimit) as linking_limit:
+        linking.policy_link_start(user=jane, request=request, **right)
+    assert str(linking_limit.value.message) == str(registration_limit.value.message)
+    assert counted() == throttle.REGISTER_MAX_MISMATCHES
+    assert not PolicyLink.objects.filter(member=member).exists() and not Message.objects.exists()
+
+
+def test_a_group_code_goes_only_to_the_email_on_file_when_linking(jane):
+    """Registration's channel rule: a Group membership with a mobile on file still gets
+    its code by e-mail only, and asking for SMS is refused."""
+    from satuklik.accounts import otp
+
+    member = group_member(participant_number="87654321", date_of_birth=D(1990, 12, 1), mobile="081299990000")
+    flow, flow_key = linking.policy_link_start(
+        user=jane,
+        policy_type="GROUP",
+        policy_number="12345678",
+        participant_number="87654321",
+        date_of_birth=member.date_of_birth,
+        email="jane.work@example.com",
+    )
+    assert flow.step == "otp" and flow.challenge.channel == "EMAIL"
+    assert linking.policy_link_channels(flow=flow) == ["EMAIL"]
+    with pytest.raises(otp.OtpChannelNotAllowed):
+        linking.policy_link_send_code(user=jane, flow_id=flow.pk, flow_key=flow_key, channel="SMS")
+    assert not Message.objects.filter(channel="SMS").exists()
