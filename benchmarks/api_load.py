@@ -111,23 +111,19 @@ def persona_context(base_url: str, persona: dict) -> dict:
 
 def queries_per_request(path: str, headers: dict) -> str | None:
     """The database queries of one request to `path`, counted in this process (Django's test
-    client): building the answer (read cache off), then served from a warm read cache."""
+    client) after one warm-up request: every answer is built from the database."""
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(raise_request_exception=False)
     extra = {"HTTP_" + key.upper().replace("-", "_"): value for key, value in headers.items()}
-    counts = []
-    for enabled in (False, True):
-        with override_settings(READ_CACHE_ENABLED=enabled):
-            client.get(path, **extra)  # caches warm, as in the server
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(path, **extra)
-        if response.status_code != 200:
-            return None
-        counts.append(len(captured))
-    return str(counts[0]) if counts[0] == counts[1] else f"{counts[0]} / {counts[1]}"
+    client.get(path, **extra)  # warm: the token's last_used_at stamped, as in the server
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **extra)
+    if response.status_code != 200:
+        return None
+    return str(len(captured))
 
 
 def http_get_json(url, headers=None):
@@ -382,9 +378,8 @@ def report(results, args, env, started) -> str:
         "Each endpoint is compared with the floor measured right before it (`floor beside`), so that "
         "the load of the moment on this shared machine weighs on both alike. "
         "`queries`: database queries one request makes, counted in-process with the same token "
-        "(gunicorn adds a connection health check per request): building the answer / served "
-        "from the read cache (satuklik/core/readcache.py), which the load hits once warm. "
-        f"Read cache: {'on' if env.get('SATUKLIK_READ_CACHE', '1') != '0' else 'OFF (--no-read-cache)'}.",
+        "(gunicorn adds a connection health check per request). No answer is cached: every "
+        "request builds its answer (docs/architecture.md, How reads are made fast).",
         "",
         "| endpoint | path | queries | requests/s | p50 (ms) | p99 (ms) | floor beside (req/s) | vs floor | target "
         "| notes |",
@@ -431,9 +426,6 @@ def main():
         "--no-pairs", action="store_true", help="measure the floor once, not again right before each endpoint"
     )
     parser.add_argument("--python-client", action="store_true", help="use the asyncio client even if wrk exists")
-    parser.add_argument(
-        "--no-read-cache", action="store_true", help="build every answer (SATUKLIK_READ_CACHE=0), for comparison"
-    )
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
 
@@ -450,8 +442,6 @@ def main():
             print(f"Redis at {redis_url} does not answer ({exc}): local-memory cache instead")
             redis_url = ""
     env = bench_env(args.database_url, redis_url)
-    if args.no_read_cache:
-        env["SATUKLIK_READ_CACHE"] = "0"
     if database_create(args.database_url, keep=args.keep_db):
         print("migrating and seeding the benchmark database...")
         database_prepare(env, args.members)
