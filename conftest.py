@@ -96,10 +96,11 @@ class TwoWorkerServer:
             [str(PYTHON), "manage.py", "shell", "-c", code],
             cwd=ROOT,
             env=self.env,
-            check=True,
             capture_output=True,
             text=True,
         )
+        if result.returncode:
+            raise AssertionError(f"manage.py shell failed:\n{result.stderr}")
         return result.stdout.strip()
 
     def until_both_workers(self, call, *, tries: int = 200) -> list:
@@ -172,6 +173,31 @@ def gunicorn_serving(env: dict, folder: Path):
 def two_worker_server(embedded_env, tmp_path):
     """The embedded default served by two gunicorn worker processes, on its own database."""
     with gunicorn_serving(embedded_env, tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def two_worker_server_on_the_test_database(transactional_db, tmp_path):
+    """Two gunicorn workers on this test run's own PostgreSQL database and Redis (the
+    production shape), for a test marked `django_db(transaction=True)` (the servers read
+    only committed rows). Skipped on SQLite, whose test database lives in this process's
+    memory (use two_worker_server)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings as django_settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.skip("needs DATABASE_URL=postgres://... and REDIS_URL")
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    url = urlsplit(os.environ["DATABASE_URL"])
+    env["DATABASE_URL"] = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+    # The Redis of this test process (one database per xdist worker), so that the
+    # autouse cache.clear() empties the servers' cache too.
+    env["REDIS_URL"] = django_settings.REDIS_URL
+    env["SATUKLIK_MEDIA_ROOT"] = str(tmp_path / "media")
+    with gunicorn_serving(env, tmp_path) as server:
         yield server
 
 

@@ -11,9 +11,13 @@ What it does:
    (DATABASE_CONN_MAX_AGE=600, as in production) on a loopback port, with the cache and
    sessions in Redis when one answers (BENCH_REDIS_URL, default redis://127.0.0.1:6379/12).
    SATUKLIK_BENCH_FLOOR=1 routes the floor view (benchmarks/floor.py), never in production.
-3. Logs the demo personas in through the API (bearer tokens), then loads every endpoint
-   of ENDPOINTS for --duration seconds with 50 connections, using `wrk` (installed with
-   apt-get when missing and possible) or, failing that, a small asyncio client.
+3. Logs the demo personas in through the API (bearer tokens) and issues tokens to
+   --signed-in (default 500) distinct Group principals (accounts made as the demo makes
+   its claimants'); the Group member endpoints go round-robin over those members. Then loads
+   every endpoint of ENDPOINTS for --duration seconds with 50 connections, using `wrk`
+   (installed with apt-get when missing and possible; a Lua script for the round-robin) or,
+   failing that, a small asyncio client. --mixed runs a background writer meanwhile
+   (--write-rate a second, in turn: a draft claim, a login, the new token's first use).
 4. Writes requests/s, p50 and p99 for each endpoint beside the floor (a one-query JSON
    view of the same server) with the machine's description to the results file.
 
@@ -32,6 +36,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -109,25 +114,91 @@ def persona_context(base_url: str, persona: dict) -> dict:
     return context
 
 
+def many_member_contexts(count: int) -> list[dict]:
+    """Bearer contexts of `count` distinct Group principals of the demo data (their families'
+    accounts made as the demo makes its claimants' accounts, tokens issued by the service
+    that /auth/login calls): the load goes round-robin over them, as real traffic does."""
+    from django.utils import timezone
+
+    from satuklik.accounts import services as account_services
+    from satuklik.accounts.models import PolicyLink
+    from satuklik.demo.accounts import member_account
+    from satuklik.policies.models import Member, PolicyType
+
+    now = timezone.now()
+    principals = Member.objects.filter(
+        relation=Member.Relation.PRINCIPAL, status=Member.Status.ACTIVE, policy__policy_type=PolicyType.GROUP
+    ).order_by("id")[:count]
+    contexts = []
+    for member in principals:
+        user = member_account(member, now)
+        link = PolicyLink.objects.filter(user=user, member=member, status=PolicyLink.Status.ACTIVE).first()
+        if link is None:
+            continue
+        _token, raw = account_services.api_token_issue(user=user, name="bench")
+        contexts.append({"headers": {"Authorization": f"Bearer {raw}"}, "link_id": link.pk, "member_id": member.pk})
+    return contexts
+
+
+def writer_thread(base_url: str, contexts: list[dict], rate: float, stop, counts: dict):
+    """The mixed mode's background writer, `rate` writes a second in turn: a draft claim of
+    one of the members, a login (a new token, last_login written) and that token's first use
+    (last_used_at written). Counts what it did and what failed."""
+    import itertools
+    import uuid
+
+    from satuklik.demo.policies import PERSONAS_BY_KEY
+
+    persona = PERSONAS_BY_KEY["rizky"]
+    kinds = itertools.cycle(("claim_draft", "login", "token_use"))
+    members = itertools.cycle(contexts)
+    token = None
+    while not stop.wait(1 / rate):
+        kind = next(kinds)
+        try:
+            if kind == "claim_draft":
+                context = next(members)
+                body = json.dumps({"member_id": context["member_id"], "benefit_type": "OUTPATIENT"}).encode()
+                headers = {
+                    **context["headers"],
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": str(uuid.uuid4()),
+                }
+                urllib.request.urlopen(
+                    urllib.request.Request(f"{base_url}/api/v1/claims", data=body, headers=headers), timeout=30
+                ).close()
+            elif kind == "login":
+                body = json.dumps(
+                    {"username": persona["username"], "password": persona["password"], "device_name": "bench-writer"}
+                ).encode()
+                request = urllib.request.Request(
+                    f"{base_url}/api/v1/auth/login", data=body, headers={"Content-Type": "application/json"}
+                )
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    token = json.load(response)["token"]
+            elif token:
+                http_get_json(f"{base_url}/api/v1/auth/me", {"Authorization": f"Bearer {token}"})
+            counts[kind] = counts.get(kind, 0) + 1
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            counts["errors"] = counts.get("errors", 0) + 1
+            counts["last_error"] = f"{kind}: {exc}"
+
+
 def queries_per_request(path: str, headers: dict) -> str | None:
     """The database queries of one request to `path`, counted in this process (Django's test
-    client): building the answer (read cache off), then served from a warm read cache."""
+    client) after one warm-up request: every answer is built from the database."""
     from django.db import connection
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(raise_request_exception=False)
     extra = {"HTTP_" + key.upper().replace("-", "_"): value for key, value in headers.items()}
-    counts = []
-    for enabled in (False, True):
-        with override_settings(READ_CACHE_ENABLED=enabled):
-            client.get(path, **extra)  # caches warm, as in the server
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(path, **extra)
-        if response.status_code != 200:
-            return None
-        counts.append(len(captured))
-    return str(counts[0]) if counts[0] == counts[1] else f"{counts[0]} / {counts[1]}"
+    client.get(path, **extra)  # warm: the token's last_used_at stamped, as in the server
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, **extra)
+    if response.status_code != 200:
+        return None
+    return str(len(captured))
 
 
 def http_get_json(url, headers=None):
@@ -246,11 +317,32 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def load_with_wrk(url, headers, connections, duration, threads) -> dict:
+def load_with_wrk(base_url, requests, connections, duration, threads) -> dict:
+    """requests: [(path, headers)], sent round-robin (a Lua script when there are several)."""
+    import tempfile
+
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
-    for key, value in headers.items():
-        command += ["-H", f"{key}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    script = None
+    if len(requests) == 1:
+        for key, value in requests[0][1].items():
+            command += ["-H", f"{key}: {value}"]
+    else:
+        lines = ["local requests = {}"]
+        for path, headers in requests:
+            table = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+            lines.append(f'table.insert(requests, wrk.format("GET", {json.dumps(path)}, {{{table}}}))')
+        lines += ["local i = math.random(#requests)", "request = function()", "  i = i % #requests + 1",
+                  "  return requests[i]", "end"]  # fmt: skip
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write("\n".join(lines) + "\n")
+        command += ["-s", script.name]
+    try:
+        output = subprocess.run(
+            [*command, base_url + requests[0][0]], capture_output=True, text=True, check=True
+        ).stdout
+    finally:
+        if script:
+            os.unlink(script.name)
     percentiles = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", output, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)$", output, re.M)
@@ -264,11 +356,21 @@ def load_with_wrk(url, headers, connections, duration, threads) -> dict:
     }
 
 
-async def _python_client(host, port, target, headers, connections, duration):
+async def _python_client(host, port, requests, connections, duration):
     """50 tasks, each sending GETs one after the other (a new connection when the server
-    closes it, as gunicorn's sync workers do); latency per request."""
-    request = (f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: keep-alive\r\n"
-               + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n").encode()  # fmt: skip
+    closes it, as gunicorn's sync workers do), round-robin over `requests`; latency per request."""
+    import itertools
+
+    encoded = itertools.cycle(
+        [
+            (
+                f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: keep-alive\r\n"
+                + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+                + "\r\n"
+            ).encode()  # fmt: skip
+            for target, headers in requests
+        ]
+    )
     latencies, failures = [], 0
     deadline = time.monotonic() + duration
 
@@ -277,6 +379,7 @@ async def _python_client(host, port, target, headers, connections, duration):
         reader = writer = None
         while time.monotonic() < deadline:
             started = time.perf_counter()
+            request = next(encoded)
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(host, port)
@@ -313,10 +416,9 @@ async def _python_client(host, port, target, headers, connections, duration):
     }
 
 
-def load_with_python(url, headers, connections, duration, threads) -> dict:
-    parsed = urllib.parse.urlparse(url)
-    target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
-    return asyncio.run(_python_client(parsed.hostname, parsed.port, target, headers, connections, duration))
+def load_with_python(base_url, requests, connections, duration, threads) -> dict:
+    parsed = urllib.parse.urlparse(base_url)
+    return asyncio.run(_python_client(parsed.hostname, parsed.port, requests, connections, duration))
 
 
 # --- Report ---------------------------------------------------------------------------------
@@ -376,15 +478,15 @@ def report(results, args, env, started) -> str:
         f"gunicorn with {args.workers} sync workers and persistent database connections on PostgreSQL, "
         f"{args.connections} connections for {args.duration} s per endpoint, the demo data set "
         f"({args.members} principals and their families). Signed-in endpoints send a bearer token of a "
-        "demo persona (RIZKYP1708: Group; HENDRA0303: Individu; IWAYAN0909: DPLK).",
+        "demo persona (RIZKYP1708: Group; HENDRA0303: Individu; IWAYAN0909: DPLK); the Group member endpoints "
+        f"go round-robin over {args.signed_in} distinct members' tokens (`--signed-in`).",
         "",
         f"Target: at least {TARGET_SHARE:.0%} of the floor's requests/s and p99 under {TARGET_P99_MS:.0f} ms. "
         "Each endpoint is compared with the floor measured right before it (`floor beside`), so that "
         "the load of the moment on this shared machine weighs on both alike. "
         "`queries`: database queries one request makes, counted in-process with the same token "
-        "(gunicorn adds a connection health check per request): building the answer / served "
-        "from the read cache (satuklik/core/readcache.py), which the load hits once warm. "
-        f"Read cache: {'on' if env.get('SATUKLIK_READ_CACHE', '1') != '0' else 'OFF (--no-read-cache)'}.",
+        "(gunicorn adds a connection health check per request). No answer is cached: every "
+        "request builds its answer (docs/architecture.md, How reads are made fast).",
         "",
         "| endpoint | path | queries | requests/s | p50 (ms) | p99 (ms) | floor beside (req/s) | vs floor | target "
         "| notes |",
@@ -404,6 +506,11 @@ def report(results, args, env, started) -> str:
             f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {reference:,.0f} | "
             f"{share:.0%} | {'-' if is_floor else ('met' if met else 'MISSED')} | {notes} |"
         )
+    if getattr(args, "writes", None) is not None:
+        lines += [
+            "",
+            f"Mixed mode: a background writer at {args.write_rate:g} writes/s while measuring: {args.writes}.",
+        ]
     lines += ["", "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in machine_info(env)]
     lines += [
@@ -432,8 +539,15 @@ def main():
     )
     parser.add_argument("--python-client", action="store_true", help="use the asyncio client even if wrk exists")
     parser.add_argument(
-        "--no-read-cache", action="store_true", help="build every answer (SATUKLIK_READ_CACHE=0), for comparison"
+        "--signed-in",
+        type=int,
+        default=500,
+        help="distinct Group members whose tokens the members' endpoints go round-robin over (0: the personas only)",
     )
+    parser.add_argument(
+        "--mixed", action="store_true", help="a background writer (claim drafts, logins, token use) while measuring"
+    )
+    parser.add_argument("--write-rate", type=float, default=2.0, help="writes a second in --mixed mode")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
 
@@ -450,8 +564,6 @@ def main():
             print(f"Redis at {redis_url} does not answer ({exc}): local-memory cache instead")
             redis_url = ""
     env = bench_env(args.database_url, redis_url)
-    if args.no_read_cache:
-        env["SATUKLIK_READ_CACHE"] = "0"
     if database_create(args.database_url, keep=args.keep_db):
         print("migrating and seeding the benchmark database...")
         database_prepare(env, args.members)
@@ -494,6 +606,17 @@ def main():
                 contexts[key] = persona_context(base_url, PERSONAS_BY_KEY[key])
             except (urllib.error.URLError, KeyError, ValueError) as exc:
                 print(f"  could not sign in as {key}: {exc}")
+        # The Group member endpoints (persona "rizky") go round-robin over many members.
+        many = many_member_contexts(args.signed_in) if args.signed_in else []
+        print(f"signed in {len(many)} distinct members")
+        writes: dict = {}
+        stop = threading.Event()
+        writer = None
+        if args.mixed:
+            writer = threading.Thread(
+                target=writer_thread, args=(base_url, many or [contexts["rizky"]], args.write_rate, stop, writes)
+            )
+            writer.start()
         for endpoint in wanted:
             result = Result(endpoint.name, endpoint.path, note=endpoint.note)
             context = contexts.get(endpoint.persona, {}) if endpoint.persona else {}
@@ -509,6 +632,10 @@ def main():
                 continue
             result.path = path
             headers = context.get("headers", {})
+            requests = [(path, headers)]
+            if endpoint.persona == "rizky" and many:
+                requests = [(endpoint.path.format(**member), member["headers"]) for member in many]
+                result.note = "; ".join(part for part in (result.note, f"{len(many)} members round-robin") if part)
             try:  # the endpoint must answer 200 before it is worth loading
                 with urllib.request.urlopen(urllib.request.Request(base_url + path, headers=headers), timeout=30):
                     pass
@@ -520,12 +647,12 @@ def main():
             if endpoint.name != "floor" and not args.no_pairs:
                 # The floor right before each endpoint: on a shared machine the load of the
                 # moment weighs on both alike, so their ratio holds when absolute figures move.
-                load(base_url + floor_path, {}, args.connections, WARM_UP_S, threads=2)
-                beside = load(base_url + floor_path, {}, args.connections, args.duration, threads=2)
+                load(base_url, [(floor_path, {})], args.connections, WARM_UP_S, threads=2)
+                beside = load(base_url, [(floor_path, {})], args.connections, args.duration, threads=2)
                 result.extra["floor_rps"] = beside["requests_per_s"]
             # Warm up (worker imports, database connections, caches), then measure.
-            load(base_url + path, headers, args.connections, WARM_UP_S, threads=2)
-            measured = load(base_url + path, headers, args.connections, args.duration, threads=2)
+            load(base_url, requests, args.connections, WARM_UP_S, threads=2)
+            measured = load(base_url, requests, args.connections, args.duration, threads=2)
             result.requests_per_s, result.p50_ms, result.p99_ms = (
                 measured["requests_per_s"],
                 measured["p50_ms"],
@@ -538,6 +665,11 @@ def main():
                 f"{endpoint.name:30} {result.requests_per_s:8.0f} req/s  p50 {result.p50_ms:6.1f} ms  "
                 f"p99 {result.p99_ms:6.1f} ms  {result.errors}"
             )
+        if writer is not None:
+            stop.set()
+            writer.join(30)
+            print(f"writer: {writes}")
+            args.writes = writes
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -130,8 +130,8 @@ def write_results(results: list[dict], args) -> None:
         "view, serialisation; no network and no web server), "
         f'{REPEAT} times each; p50/p95 are wall-clock milliseconds. "few": the 3 claims of one member '
         f'and nothing else; "many": after {args.claims:,} more claims were added (the "many" member '
-        "owns 1,000 of them). Pages of 20 (member) and 50 (officer). The API's read cache is off "
-        "(SATUKLIK_READ_CACHE=0): every request builds its answer, which is what grows with the data.",
+        "owns 1,000 of them). Pages of 20 (member) and 50 (officer). No answer is cached: "
+        "every request builds its answer, which is what grows with the data.",
         "",
         "## Query counts and timings",
         "",
@@ -213,9 +213,7 @@ def main_parent(args) -> None:
 def child(args) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Every request builds its answer: that is what grows with the data. A cached answer
-    # (satuklik/core/readcache.py) costs the same whatever the data; api_load.py measures those.
-    os.environ["SATUKLIK_READ_CACHE"] = "0"
+    # Every request builds its answer (no answer is cached): that is what grows with the data.
     import django
 
     django.setup()

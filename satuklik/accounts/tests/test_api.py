@@ -256,3 +256,71 @@ def test_a_refused_token_on_a_post_gets_the_same_401_as_on_a_get(member, revoked
     assert answer_get.status_code == answer_post.status_code == 401
     assert answer_post["Content-Type"].startswith("application/json")
     assert answer_post.json() == answer_get.json()
+
+
+def _token_plan(sql: str) -> str:
+    """How the database finds the token row for this captured SELECT."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The test tables hold a handful of rows, where a scan is cheapest; with scans
+            # priced out the plan shows which index the query can use.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(str(row) for row in cursor.fetchall())
+
+
+def test_a_whole_bearer_request_costs_one_query_for_the_token_and_its_user(client, member, django_assert_num_queries):
+    """GET /me with a token, counted on the whole request (middleware included): the token
+    and its user in one indexed query, the endpoint's own query (the login names), and
+    `last_used_at` written at most once per interval. A logout counts on the next request."""
+    from satuklik.accounts import services
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        token = _login(client).json()["token"]
+    assert ApiToken.objects.get().last_used_at is None
+
+    def me_at(moment, queries):
+        with time_machine.travel(moment, tick=False), django_assert_num_queries(queries) as captured:
+            answer = get(client, "/me", token=token)
+        return answer, [query["sql"] for query in captured.captured_queries]
+
+    # First use: the token joined to its user, the stamp, the login names.
+    first_use = start + timedelta(seconds=1)
+    answer, sqls = me_at(first_use, 3)
+    assert answer.status_code == 200 and answer.json()["username"] == "JANERA0112"
+    lookup, stamp, names = sqls
+    assert lookup.startswith("SELECT") and '"accounts_apitoken"."key_hash" =' in lookup
+    assert 'INNER JOIN "accounts_user"' in lookup and '"accounts_user"."is_active"' in lookup
+    assert '"revoked_at" IS NULL' in lookup
+    assert stamp.startswith('UPDATE "accounts_apitoken" SET "last_used_at"')
+    assert '"accounts_loginname"' in names
+    assert ApiToken.objects.get().last_used_at == first_use
+    # The lookup goes through the unique index on key_hash, never a scan of the tokens.
+    plan = _token_plan(lookup)
+    assert "key_hash" in plan and "SCAN accounts_apitoken" not in plan and "Seq Scan on accounts_apitoken" not in plan
+
+    # Inside the interval: the same answer from two queries, nothing written.
+    inside = first_use + services.API_TOKEN_LAST_USED_INTERVAL - timedelta(seconds=1)
+    for moment in (first_use + timedelta(seconds=30), inside):
+        answer, sqls = me_at(moment, 2)
+        assert answer.status_code == 200 and not any(sql.startswith("UPDATE") for sql in sqls)
+    assert ApiToken.objects.get().last_used_at == first_use
+
+    # After the interval: a second write, then quiet again.
+    after = first_use + services.API_TOKEN_LAST_USED_INTERVAL + timedelta(seconds=1)
+    answer, sqls = me_at(after, 3)
+    assert answer.status_code == 200 and sqls[1].startswith('UPDATE "accounts_apitoken" SET "last_used_at"')
+    assert ApiToken.objects.get().last_used_at == after
+    me_at(after + timedelta(seconds=1), 2)
+
+    # Logged out: the very next request is refused, by the same single lookup.
+    with time_machine.travel(after + timedelta(seconds=2), tick=False):
+        assert post(client, "/logout", token=token).status_code == 204
+    refused, sqls = me_at(after + timedelta(seconds=3), 1)
+    assert refused.status_code == 401 and refused.json()["code"]
+    assert ApiToken.objects.get().revoked_at is not None
