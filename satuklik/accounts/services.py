@@ -367,8 +367,8 @@ def registration_member_match(
 def registration_start(*, data: RegistrationInput, request=None) -> tuple[AuthFlow, str]:
     """Match the member; on success return the new flow and its key. Nothing is sent yet.
 
-    Any mismatch (unknown policy, wrong birth date, someone else's e-mail, ended
-    coverage) raises the same RegistrationMismatch.
+    A mismatch raises RegistrationMismatch; an ended cover goes on to the code step and is
+    said only after the code (see registration_member_match).
     """
     member, ended = registration_member_match(data=data, request=request, ended_allowed=True)
     flow_key = otp.new_flow_key()

@@ -25,7 +25,7 @@ from satuklik.accounts.services import AccountsError
 from satuklik.core.context_processors import MENU_POLICY_TYPE
 from satuklik.policies import selectors
 from satuklik.policies.benefits import benefit_type_summaries, benefit_usage_for_member
-from satuklik.policies.models import BenefitType, Member, PolicyType
+from satuklik.policies.models import BenefitType, PolicyType
 
 CONTRIBUTIONS_PAGE_SIZE = 24
 
